@@ -1,0 +1,34 @@
+"""The ``optarena`` command line: thin wiring over the library.
+
+Each room registers its own commands from one module here (``register(app)``); this file only
+assembles them and turns bad input into one clear line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from optarena.cli import list_cmd
+
+app = typer.Typer(
+    name="optarena",
+    help="Compare deep-learning optimizers and learning-rate schedules fairly.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for _module in (list_cmd,):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; user errors become ``error: ...`` and exit code 2."""
+    try:
+        app(args=argv, prog_name="optarena")
+    except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

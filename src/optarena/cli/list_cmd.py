@@ -1,0 +1,50 @@
+"""``optarena list optimizers|schedules|datasets|models|tasks``."""
+
+from __future__ import annotations
+
+import importlib
+from enum import Enum
+
+import typer
+
+from optarena.cli.output import print_json, print_table
+
+
+class Kind(str, Enum):
+    optimizers = "optimizers"
+    schedules = "schedules"
+    datasets = "datasets"
+    models = "models"
+    tasks = "tasks"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+# Each catalog() returns one dict per entry, with at least a "name" key.
+_CATALOGS = {
+    Kind.optimizers: "optarena.optim",
+    Kind.schedules: "optarena.schedules",
+    Kind.datasets: "optarena.data",
+    Kind.models: "optarena.models",
+    Kind.tasks: "optarena.tasks",
+}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("list")
+    def list_entries(
+        kind: Kind = typer.Argument(..., help="What to list."),
+        fmt: Format = typer.Option(Format.table, "--format", help="table, or json (names)."),
+    ) -> None:
+        """List the registered optimizers, schedules, datasets, models or tasks.
+
+        Examples:  optarena list optimizers    optarena list schedules --format json
+        """
+        rows = importlib.import_module(_CATALOGS[kind]).catalog()
+        if fmt is Format.json:
+            print_json([row["name"] for row in rows])
+        else:
+            print_table(rows, title=f"optarena {kind.value}")
