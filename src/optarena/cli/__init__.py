@@ -10,7 +10,14 @@ import sys
 
 import typer
 
-from optarena.cli import list_cmd
+from optarena.cli import (
+    data_cmd,
+    demo_cmd,
+    list_cmd,
+    results_cmd,
+    schedule_cmd,
+    train_cmd,
+)
 
 app = typer.Typer(
     name="optarena",
@@ -21,7 +28,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for _module in (list_cmd,):
+for _module in (
+    demo_cmd,
+    list_cmd,
+    train_cmd,
+    schedule_cmd,
+    data_cmd,
+    results_cmd,
+):
     _module.register(app)
 
 

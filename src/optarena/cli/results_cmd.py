@@ -1,0 +1,61 @@
+"""``optarena leaderboard STUDY``: the ranked table of a study from the results store."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from optarena.store import DEFAULT_STORE
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("leaderboard")
+    def leaderboard_cmd(
+        study: str = typer.Argument(..., help="The study's name in the store."),
+        store: Path = typer.Option(DEFAULT_STORE, "--store", help="Results store file."),
+        fmt: Format = typer.Option(Format.table, "--format", help="table, json, csv, markdown."),
+        target_acc: float = typer.Option(
+            None, "--target-acc", help="Also report epochs/seconds to this validation accuracy."
+        ),
+        role: str = typer.Option("final", help="Trials to rank: final, search, or all."),
+    ) -> None:
+        """Rank a study's entries by mean test accuracy over seeds, with 95% CIs.
+
+        Examples:  optarena leaderboard default    optarena leaderboard sgd-vs-adam --format csv
+        """
+        from optarena.analysis import export, leaderboard
+        from optarena.store import Store
+
+        if target_acc is not None and not 0 <= target_acc <= 1:
+            raise ValueError(f"--target-acc must be in [0, 1], not {target_acc}")
+        if role not in ("final", "search", "all"):
+            raise ValueError(f"--role must be final, search or all, not {role!r}")
+        with Store(store, create=False) as db:
+            frame = leaderboard(
+                db, study, target_acc=target_acc, role=None if role == "all" else role
+            )
+        if fmt is Format.json:
+            print(export.to_json(frame))
+        elif fmt is Format.csv:
+            print(export.to_csv(frame), end="")
+        elif fmt is Format.markdown:
+            print(export.to_markdown(frame), end="")
+        else:
+            from rich.console import Console
+
+            console = Console()
+            if not console.is_terminal:
+                console = Console(width=200)  # piped: do not squeeze the table into 80 columns
+            if frame.empty:
+                console.print(f"study {study!r} has no trials yet")
+                return
+            console.print(export.to_table(frame, title=f"optarena leaderboard: {study}"))

@@ -1,0 +1,36 @@
+"""Evaluation of a model on one split: mean loss and accuracy, in eval mode, without grads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from optarena.data import Split, batches
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    split: Split,
+    *,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    transform: Callable[..., torch.Tensor] | None,
+    batch_size: int,
+    device: torch.device,
+) -> tuple[float, float]:
+    """Example-weighted mean loss and accuracy over ``split`` (model left in eval mode)."""
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    for xb, yb in batches(
+        split, batch_size, seed=0, epoch=0, shuffle=False, transform=transform, train=False
+    ):
+        xb, yb = xb.to(device), yb.to(device)
+        logits = model(xb)
+        total_loss += float(loss_fn(logits, yb)) * len(yb)
+        correct += int((logits.argmax(dim=1) == yb).sum())
+        count += len(yb)
+    if count == 0:
+        raise ValueError("cannot evaluate on an empty split")
+    return total_loss / count, correct / count

@@ -1,0 +1,90 @@
+"""Build everything one trial needs from its config, checking every name and value first.
+
+All validation happens here, before the first training step: an unknown optimizer, schedule or
+task, a bad hyper-parameter or missing data raise ``ValueError``/``FileNotFoundError`` at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from optarena import data as data_lib
+from optarena import optim, schedules, tasks
+from optarena.train.config import TrialConfig
+
+
+@dataclass
+class Materials:
+    """The live objects of one trial."""
+
+    task: Any
+    dataset: data_lib.Dataset
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    schedule: Any  # a schedule, or None for a constant lr
+    transform: Any
+    epochs: int
+    batch_size: int
+
+    @property
+    def has_batchnorm(self) -> bool:
+        return any(isinstance(mod, nn.modules.batchnorm._BatchNorm) for mod in self.model.modules())
+
+
+def resolve_task(config: TrialConfig) -> Any:
+    """The registered task, or one built from a data path; ``model`` overrides the default."""
+    if config.task is not None:
+        task = tasks.get(config.task)
+        if config.model is not None:
+            task = task.replace(model=config.model) if hasattr(task, "replace") else task
+        return task
+    return tasks.from_data(config.data, model=config.model)
+
+
+def check_optimizer_and_schedule(config: TrialConfig) -> Any:
+    """Fail fast on bad optimizer/schedule names or values (before any data is read)."""
+    probe = [torch.zeros(1, requires_grad=True)]
+    optim.create(config.optimizer, probe, lr=config.lr, **config.opt)
+    if config.schedule is None:
+        return None
+    return schedules.create(config.schedule, config.lr, **config.sched)
+
+
+def param_groups(model: nn.Module, no_decay_norm_bias: bool) -> list[dict[str, Any]]:
+    """One group, or two when biases and normalisation weights (1-D tensors) skip weight decay."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not no_decay_norm_bias:
+        return [{"params": params}]
+    decay = [p for p in params if p.ndim > 1]
+    no_decay = [p for p in params if p.ndim <= 1]
+    return [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def build_materials(config: TrialConfig, device: torch.device) -> Materials:
+    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
+    schedule = check_optimizer_and_schedule(config)
+    task = resolve_task(config)
+    dataset = task.load_data(
+        data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
+    )
+    torch.manual_seed(config.seed)
+    model = task.build_model(dataset).to(device)
+    groups = param_groups(model, config.no_decay_norm_bias)
+    optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
+    transform = data_lib.make_transform(
+        dataset.train, normalize=task.normalize, augment=tuple(task.augment)
+    )
+    return Materials(
+        task=task,
+        dataset=dataset,
+        model=model,
+        optimizer=optimizer,
+        schedule=schedule,
+        transform=transform,
+        epochs=config.epochs or task.epochs,
+        batch_size=config.batch_size or task.batch_size,
+    )

@@ -1,0 +1,299 @@
+"""The trainer for ONE trial: a flat loop (nanoGPT scale, DESIGN convention 5).
+
+It records per-step training loss and learning rate; per-epoch training and validation
+loss/accuracy and wall time; keeps ``best.pt`` (best validation accuracy) and ``last.pt``
+(resume point) checkpoints; ends a trial whose loss turns NaN/inf or explodes as ``diverged``;
+and finally tests the best checkpoint (``test_acc``) and the last epoch (``final_test_acc``).
+A trial killed at any point resumes from its last completed epoch with identical numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import torch
+
+from optarena.data import batches
+from optarena.train.checkpoint import (
+    BEST,
+    LAST,
+    load_checkpoint,
+    rng_state,
+    save_checkpoint,
+    set_rng_state,
+)
+from optarena.train.config import TrialConfig
+from optarena.train.device import resolve_device, set_threads
+from optarena.train.evaluate import evaluate
+from optarena.train.materials import Materials, build_materials
+
+Row = tuple[int | None, int | None, str, str, float]  # (step, epoch, split, name, value)
+EventFn = Callable[[str, dict[str, Any]], None]
+
+
+class Recorder(Protocol):
+    """Where metric rows go (the results store, or nothing)."""
+
+    def log(self, rows: list[Row]) -> None: ...
+
+    def truncate(self, after_epoch: int) -> None: ...
+
+
+@dataclass
+class TrialResult:
+    """What one trial produced: its final state and summary, and its epoch-level history."""
+
+    trial_id: str
+    state: str  # complete | diverged
+    summary: dict[str, Any]
+    epochs: list[dict[str, Any]] = field(default_factory=list)
+    out_dir: Path | None = None
+
+
+@dataclass
+class _Progress:
+    """The trainer's running numbers, saved in every checkpoint."""
+
+    epoch: int = 0  # last completed epoch (1-based); 0 = none
+    step: int = 0
+    best_val_acc: float = -1.0
+    best_epoch: int = 0
+    initial_loss: float | None = None
+    wall_s: float = 0.0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _set_lr(m: Materials, config: TrialConfig, progress: _Progress) -> float:
+    if m.schedule is None:
+        return config.lr
+    if getattr(m.schedule, "metric_driven", False):
+        lr = float(m.schedule.lr)
+    else:
+        count = progress.step if config.schedule_unit == "step" else progress.epoch
+        lr = float(m.schedule(count))
+    for group in m.optimizer.param_groups:
+        group["lr"] = lr
+    return lr
+
+
+def _switch(optimizer: torch.optim.Optimizer, mode: str) -> None:
+    """Schedule-free optimizers keep separate train/eval weights; others have no switch."""
+    method = getattr(optimizer, mode, None)
+    if callable(method):
+        method()
+
+
+def _diverged(loss: float, progress: _Progress, config: TrialConfig) -> bool:
+    if not math.isfinite(loss):
+        return True
+    start = progress.initial_loss
+    return start is not None and loss > config.divergence_factor * max(start, 1e-8)
+
+
+def _save(path: Path, m: Materials, config: TrialConfig, progress: _Progress) -> None:
+    schedule_state = m.schedule.state_dict() if hasattr(m.schedule, "state_dict") else {}
+    save_checkpoint(
+        path,
+        {
+            "trial_id": config.trial_id,
+            "config": config.to_dict(),
+            "model": m.model.state_dict(),
+            "optimizer": m.optimizer.state_dict(),
+            "schedule": schedule_state,
+            "rng": rng_state(),
+            "progress": vars(progress).copy(),
+        },
+    )
+
+
+def _resume(out_dir: Path, m: Materials, config: TrialConfig) -> _Progress:
+    path = out_dir / LAST
+    if not path.is_file():
+        return _Progress()
+    payload = load_checkpoint(path)
+    if payload.get("trial_id") != config.trial_id:
+        raise ValueError(
+            f"{path} belongs to trial {payload.get('trial_id')}, not {config.trial_id}"
+        )
+    m.model.load_state_dict(payload["model"])
+    m.optimizer.load_state_dict(payload["optimizer"])
+    if payload["schedule"] and hasattr(m.schedule, "load_state_dict"):
+        m.schedule.load_state_dict(payload["schedule"])
+    set_rng_state(payload["rng"])
+    return _Progress(**payload["progress"])
+
+
+def run_trial(
+    config: TrialConfig,
+    *,
+    out_dir: Path | str,
+    recorder: Recorder | None = None,
+    on_event: EventFn | None = None,
+) -> TrialResult:
+    """Train, validate, checkpoint and test one trial; resume from ``out_dir/last.pt`` if any."""
+    set_threads(config.threads)
+    device = resolve_device(config.device)
+    out_dir = Path(out_dir)
+    m = build_materials(config, device)
+    emit = on_event or (lambda event, payload: None)
+    progress = _resume(out_dir, m, config)
+    if recorder is not None:
+        recorder.truncate(after_epoch=progress.epoch)
+    emit(
+        "start",
+        {
+            "trial_id": config.trial_id,
+            "epochs": m.epochs,
+            "resumed_at": progress.epoch,
+            "steps_per_epoch": math.ceil(len(m.dataset.train) / m.batch_size),
+        },
+    )
+    diverged_at: dict[str, int] | None = None
+    while progress.epoch < m.epochs and diverged_at is None:
+        diverged_at = _train_epoch(m, config, progress, device, recorder, emit, out_dir)
+    return _finish(m, config, progress, device, diverged_at, out_dir, emit)
+
+
+def _train_epoch(
+    m: Materials,
+    config: TrialConfig,
+    progress: _Progress,
+    device: torch.device,
+    recorder: Recorder | None,
+    emit: EventFn,
+    out_dir: Path,
+) -> dict[str, int] | None:
+    """One epoch; returns where the loss diverged, or None. Saves checkpoints at its end."""
+    epoch = progress.epoch + 1
+    started = time.perf_counter()
+    m.model.train()
+    _switch(m.optimizer, "train")
+    rows: list[Row] = []
+    loss_sum, correct, count, lr = 0.0, 0, 0, _set_lr(m, config, progress)
+    train_batches = batches(
+        m.dataset.train, m.batch_size, seed=config.seed, epoch=epoch, transform=m.transform
+    )
+    for xb, yb in train_batches:
+        if len(yb) == 1 and m.has_batchnorm:
+            continue  # batch-norm cannot train on one example; such a tail batch is skipped
+        xb, yb = xb.to(device), yb.to(device)
+        lr = _set_lr(m, config, progress)
+        logits = m.model(xb)
+        data_loss = m.task.loss_fn(logits, yb)
+        loss = data_loss + m.task.penalty(m.model)  # the task's L2 term, zero for most tasks
+        value = data_loss.item()
+        if progress.initial_loss is None:
+            progress.initial_loss = value
+        if _diverged(value, progress, config):
+            return {"epoch": epoch, "step": progress.step}
+        m.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.clip_grad is not None:
+            torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
+        m.optimizer.step()
+        rows += [
+            (progress.step, epoch, "train", "loss", value),
+            (progress.step, epoch, "train", "lr", lr),
+        ]
+        progress.step += 1
+        loss_sum += value * len(yb)
+        correct += int((logits.detach().argmax(dim=1) == yb).sum())
+        count += len(yb)
+        emit("step", {"epoch": epoch, "step": progress.step, "loss": value, "lr": lr})
+    _switch(m.optimizer, "eval")
+    val_loss, val_acc = evaluate(
+        m.model,
+        m.dataset.val,
+        loss_fn=m.task.loss_fn,
+        transform=m.transform,
+        batch_size=max(m.batch_size, 256),
+        device=device,
+    )
+    if not math.isfinite(val_loss):
+        return {"epoch": epoch, "step": progress.step}
+    progress.wall_s += time.perf_counter() - started
+    record = {
+        "epoch": epoch,
+        "train_loss": loss_sum / max(count, 1),
+        "train_acc": correct / max(count, 1),
+        "val_loss": val_loss,
+        "val_acc": val_acc,
+        "wall_s": progress.wall_s,
+        "lr": lr,
+    }
+    progress.history.append(record)
+    rows += [
+        (None, epoch, "train", "loss", record["train_loss"]),
+        (None, epoch, "train", "acc", record["train_acc"]),
+        (None, epoch, "val", "loss", val_loss),
+        (None, epoch, "val", "acc", val_acc),
+        (None, epoch, "train", "wall_s", progress.wall_s),
+    ]
+    progress.epoch = epoch
+    if val_acc > progress.best_val_acc:
+        progress.best_val_acc, progress.best_epoch = val_acc, epoch
+        _save(out_dir / BEST, m, config, progress)
+        emit("best", {"epoch": epoch, "val_acc": val_acc})
+    if getattr(m.schedule, "metric_driven", False):
+        m.schedule.step(val_loss)
+    _switch(m.optimizer, "train")
+    _save(out_dir / LAST, m, config, progress)
+    if recorder is not None:
+        recorder.log(rows)
+    emit("epoch", record)
+    return None
+
+
+def _finish(
+    m: Materials,
+    config: TrialConfig,
+    progress: _Progress,
+    device: torch.device,
+    diverged_at: dict[str, int] | None,
+    out_dir: Path,
+    emit: EventFn,
+) -> TrialResult:
+    """Test the last model and the best checkpoint; build the summary."""
+
+    def test(model_state: dict[str, Any] | None) -> float | None:
+        if model_state is not None:
+            m.model.load_state_dict(model_state)
+        loss, acc = evaluate(
+            m.model,
+            m.dataset.test,
+            loss_fn=m.task.loss_fn,
+            transform=m.transform,
+            batch_size=max(m.batch_size, 256),
+            device=device,
+        )
+        return acc if math.isfinite(loss) else None
+
+    final_test_acc = None
+    if diverged_at is None:
+        _switch(m.optimizer, "eval")
+        final_test_acc = test(None)
+    best_path = out_dir / BEST
+    test_acc = test(load_checkpoint(best_path)["model"]) if best_path.is_file() else None
+    last = progress.history[-1] if progress.history else {}
+    summary: dict[str, Any] = {
+        "best_val_acc": progress.best_val_acc if progress.best_epoch else None,
+        "best_epoch": progress.best_epoch or None,
+        "test_acc": test_acc,
+        "final_test_acc": final_test_acc,
+        "final_val_acc": last.get("val_acc"),
+        "final_train_loss": last.get("train_loss"),
+        "epochs_run": progress.epoch,
+        "steps_run": progress.step,
+        "wall_s": round(progress.wall_s, 3),
+        "checkpoint": str(best_path) if best_path.is_file() else None,
+    }
+    state = "complete"
+    if diverged_at is not None:
+        state, summary["diverged_at"] = "diverged", diverged_at
+    emit("end", {"state": state, **summary})
+    return TrialResult(config.trial_id, state, summary, list(progress.history), out_dir)
