@@ -16,6 +16,7 @@ from optarena.cli import (
     list_cmd,
     results_cmd,
     schedule_cmd,
+    tools_cmd,
     train_cmd,
 )
 
@@ -35,6 +36,7 @@ for _module in (
     schedule_cmd,
     data_cmd,
     results_cmd,
+    tools_cmd,
 ):
     _module.register(app)
 
