@@ -14,6 +14,7 @@ from optarena.cli import (
     data_cmd,
     demo_cmd,
     list_cmd,
+    report_cmd,
     results_cmd,
     schedule_cmd,
     tools_cmd,
@@ -36,6 +37,7 @@ for _module in (
     schedule_cmd,
     data_cmd,
     results_cmd,
+    report_cmd,
     tools_cmd,
 ):
     _module.register(app)

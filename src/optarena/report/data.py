@@ -1,0 +1,186 @@
+"""What a report needs from the store, read once: the study, its trials and their metrics.
+
+The report reads only the results store (DESIGN: data flows one way). An *entry* is one
+(optimizer, hyper-parameters, schedule, task) combination: a trial config without its seed.
+Its *label* names the entry by the config fields that vary across the study, so labels stay
+short ("adam lr=0.001" rather than every hyper-parameter).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optarena.report.style import Look, looks
+
+SEED_KEYS = frozenset({"seed"})
+# Per-task budget fields: a "solver" (performance profiles) is an entry minus its task.
+TASK_KEYS = frozenset({"task", "epochs", "batch_size", "subset"})
+SUMMARY_NUMBERS = ("test_acc", "best_val_acc", "best_epoch", "final_test_acc", "final_val_acc")
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """A study as the report sees it.
+
+    ``trials`` has one row per trial: ``id, state, role, error, wall_s, task, optimizer, lr,
+    schedule, seed, entry, label, solver, diverged_epoch`` and the numbers of
+    ``SUMMARY_NUMBERS`` (NaN when absent), plus the raw ``config``/``summary`` dicts.
+    ``score`` is ``test_acc`` for complete trials and NaN otherwise: as in
+    ``optarena.analysis.leaderboard``, diverged and failed trials never enter a mean.
+    ``metrics`` is the store's long form (``trial_id, step, epoch, split, name, value``).
+    ``order`` lists entry labels best first (mean test accuracy); ``look`` maps each label to
+    its colour and line style.
+    """
+
+    name: str
+    config: dict[str, Any]
+    trials: pd.DataFrame
+    metrics: pd.DataFrame
+    order: list[str] = field(default_factory=list)
+    look: dict[str, Look] = field(default_factory=dict)
+
+    @property
+    def tasks(self) -> list[str]:
+        return sorted({str(t) for t in self.trials["task"].dropna()})
+
+    def trial_ids(self, label: str) -> list[str]:
+        """Ids of the entry's trials that have results (complete or diverged), final-role
+        trials only when the entry has any (search trials then only feed LR sensitivity)."""
+        t = self.trials
+        mask = (t["label"] == label) & t["state"].isin(("complete", "diverged"))
+        final = mask & (t["role"] == "final")
+        return list(t.loc[final if final.any() else mask, "id"])
+
+
+def load(store: Any, study: str) -> StudyData:
+    """Read ``study`` from a ``optarena.store.Store`` (unknown study: ``ValueError``)."""
+    record = store.study(study)
+    records = store.trials(study)
+    metrics = store.metrics_frame(study=study)
+    rows = [
+        {
+            "id": r.id,
+            "state": getattr(r.state, "value", r.state),
+            "role": r.role,
+            "error": r.error,
+            "wall_s": r.wall_s,
+            "config": r.config,
+            "summary": r.summary or {},
+        }
+        for r in records
+    ]
+    return from_rows(record.name, record.config, rows, metrics)
+
+
+def from_rows(
+    name: str, config: Mapping[str, Any], rows: list[dict[str, Any]], metrics: pd.DataFrame
+) -> StudyData:
+    """Build ``StudyData`` from trial dicts (``id, state, role, error, wall_s, config,
+    summary``) and a long-form metrics frame."""
+    trials = pd.DataFrame(
+        rows, columns=["id", "state", "role", "error", "wall_s", "config", "summary"]
+    )
+    flat = [_flatten(c) for c in trials["config"]]
+    varying = _varying_keys(flat)
+    trials["task"] = [c.get("task") for c in trials["config"]]
+    trials["optimizer"] = [str(c.get("optimizer", "?")) for c in trials["config"]]
+    trials["lr"] = [_number(c.get("lr")) for c in trials["config"]]
+    trials["schedule"] = [c.get("schedule") for c in trials["config"]]
+    trials["seed"] = [c.get("seed") for c in trials["config"]]
+    trials["entry"] = [_key(f, SEED_KEYS) for f in flat]
+    trials["label"] = [_label(f, varying, SEED_KEYS) for f in flat]
+    trials["solver"] = [_label(f, varying, SEED_KEYS | TASK_KEYS) for f in flat]
+    for key in SUMMARY_NUMBERS:
+        trials[key] = [_number(s.get(key)) for s in trials["summary"]]
+    trials["score"] = trials["test_acc"].where(trials["state"] == "complete")
+    trials["diverged_epoch"] = [_diverged_epoch(s) for s in trials["summary"]]
+    metrics = metrics[metrics["trial_id"].isin(set(trials["id"]))].reset_index(drop=True)
+    order = _ranking(trials)
+    return StudyData(str(name), dict(config), trials, metrics, order, looks(order))
+
+
+def _ranking(trials: pd.DataFrame) -> list[str]:
+    """Entry labels by mean test accuracy of complete trials (best-validation checkpoint),
+    best first; then entries without one; search-only entries last."""
+    final = set(trials.loc[trials["role"] == "final", "label"])
+    key = trials.groupby("label", sort=True)["score"].mean().to_frame("mean")
+    key["search_only"] = ~key.index.isin(final)
+    key = key.sort_values(
+        ["search_only", "mean"], ascending=[True, False], na_position="last", kind="stable"
+    )
+    return [str(label) for label in key.index]
+
+
+def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def _varying_keys(flat: list[dict[str, Any]]) -> list[str]:
+    keys = sorted({k for f in flat for k in f})
+    return [k for k in keys if len({_dump(f.get(k)) for f in flat}) > 1]
+
+
+def _key(flat: Mapping[str, Any], drop: frozenset[str]) -> str:
+    return json.dumps({k: v for k, v in flat.items() if k not in drop}, sort_keys=True, default=str)
+
+
+def _label(flat: Mapping[str, Any], varying: list[str], drop: frozenset[str]) -> str:
+    parts = [str(flat.get("optimizer", "?"))]
+    for key in varying:
+        if key in drop or key == "optimizer":
+            continue
+        value = flat.get(key)
+        if key == "schedule":
+            parts.append(str(value) if value is not None else "constant")
+        elif value is None or value == {}:
+            continue  # a hyper-parameter this entry does not have
+        else:
+            parts.append(f"{key.split('.')[-1]}={_fmt(value)}")
+    return " ".join(parts)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "-" if value is None else str(value)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or value is None:
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _diverged_epoch(summary: Mapping[str, Any]) -> float:
+    at = summary.get("diverged_at")
+    if isinstance(at, Mapping):
+        return _number(at.get("epoch"))
+    return _number(at)
+
+
+def epoch_rows(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Epoch-level rows (``step`` missing) with an integer ``epoch``."""
+    rows = metrics[metrics["step"].isna() & metrics["epoch"].notna()].copy()
+    rows["epoch"] = rows["epoch"].astype(np.int64)
+    return rows

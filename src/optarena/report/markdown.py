@@ -1,0 +1,65 @@
+"""``report.md``: the leaderboard as a Markdown table and the figures linked as the PNG files
+beside it. User strings are HTML-escaped too, since Markdown renderers pass raw HTML through."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+
+from optarena.analysis.export import to_markdown
+from optarena.report.data import StudyData
+from optarena.report.figures import FigureRecord
+from optarena.report.html import leaderboard_columns, problem_rows
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [escape(v) if isinstance(v, str) else v for v in out[column]]
+    return out
+
+
+def _md_text(text: str) -> str:
+    return escape(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(
+    data: StudyData, leaderboard: pd.DataFrame, figures: Sequence[FigureRecord]
+) -> str:
+    """The whole Markdown document."""
+    lines = [f"# Study `{_md_text(data.name)}`", ""]
+    counts = ", ".join(f"{s}: {n}" for s, n in data.trials["state"].value_counts().items())
+    lines += [
+        f"Tasks: {_md_text(', '.join(data.tasks))} · {len(data.trials)} trials ({counts})",
+        "",
+        "## Leaderboard",
+        "",
+        "Ranked by mean test accuracy of the best-validation checkpoint over seeds; "
+        "`ci95`: half-width of the 95% Student-t interval; `sig` `*`: worse than the "
+        "leader in a paired test over shared seeds. All columns: `leaderboard.csv`.",
+        "",
+    ]
+    lines.append(to_markdown(_escaped(leaderboard[leaderboard_columns(leaderboard)])))
+    lines += ["## Figures", ""]
+    for record in figures:
+        lines += [
+            f"### {_md_text(record.title)}",
+            "",
+            f"![{_md_text(record.title)}]({record.png.name})",
+            "",
+            f"{_md_text(record.caption)} (vector: [{record.svg.name}]({record.svg.name}))",
+            "",
+        ]
+    lines += ["## Diverged and failed trials", ""]
+    problems = problem_rows(data)
+    if not problems:
+        lines.append("None: every finished trial completed.")
+    for p in problems:
+        lines.append(
+            f"- `{p['trial']}` {_md_text(p['entry'])} (seed {_md_text(p['seed'])}): "
+            f"**{p['state']}** — {_md_text(p['reason'])}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,50 @@
+"""Every figure type: produced, titled, labelled, with a legend, written as PNG and SVG."""
+
+from PIL import Image
+
+from optarena.report import data as report_data
+from optarena.report.figures import build_figures, make_figures
+
+ALWAYS = {"test-accuracy", "top-5", "loss-vs-time", "lr-schedules"}
+
+
+def _assert_readable(name, fig):
+    axes = fig.get_axes()
+    assert axes, name
+    for ax in axes:
+        assert ax.get_title(), name
+        assert ax.get_xlabel() and ax.get_ylabel(), name
+    assert any(ax.get_legend() is not None for ax in axes), name
+
+
+def test_single_task_study_figures(demo_data):
+    figures = build_figures(demo_data)
+    names = [name for name, *_ in figures]
+    assert ALWAYS | {"lr-sensitivity"} <= set(names)
+    assert "performance-profile" not in names
+    curves = [n for n in names if n.startswith("curves-")]
+    assert len(curves) == len(demo_data.order) - 1  # every entry with results
+    for name, title, caption, fig in figures:
+        assert title and caption
+        _assert_readable(name, fig)
+
+
+def test_multitask_study_gets_performance_profiles(multitask_store, tmp_path):
+    records = make_figures(multitask_store, "multi", tmp_path, max_entries=1)
+    names = {r.name for r in records}
+    assert ALWAYS | {"performance-profile"} <= names
+    assert "lr-sensitivity" not in names  # one LR per optimizer
+    assert len([n for n in names if n.startswith("curves-")]) == 1
+    for record in records:
+        _assert_readable(record.name, record.figure)
+        with Image.open(record.png) as image:
+            assert image.format == "PNG" and image.width > 300
+            assert len(image.convert("RGB").getcolors(1 << 20)) > 10  # not blank
+        svg = record.svg.read_text(encoding="utf-8")
+        assert "<svg" in svg and record.figure.get_axes()[0].get_title() in svg
+
+
+def test_file_names_are_safe_even_for_markup_labels(evil_store):
+    data = report_data.load(evil_store, evil_store.study_names()[0])
+    for name, *_ in build_figures(data):
+        assert name.replace("-", "").isalnum(), name
