@@ -11,6 +11,7 @@ import sys
 import typer
 
 from optarena.cli import (
+    compare_cmd,
     data_cmd,
     demo_cmd,
     list_cmd,
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 
 for _module in (
+    compare_cmd,
     demo_cmd,
     list_cmd,
     train_cmd,

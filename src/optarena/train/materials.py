@@ -15,6 +15,7 @@ from torch import nn
 from optarena import data as data_lib
 from optarena import optim, schedules, tasks
 from optarena.train.config import TrialConfig
+from optarena.train.evaluate import evaluate
 
 
 @dataclass
@@ -29,6 +30,17 @@ class Materials:
     transform: Any
     epochs: int
     batch_size: int
+
+    def evaluate(self, split: str, device: torch.device) -> tuple[float, float]:
+        """Mean loss and accuracy on ``"train"``, ``"val"`` or ``"test"`` (eval mode, no grad)."""
+        return evaluate(
+            self.model,
+            getattr(self.dataset, split),
+            loss_fn=self.task.loss_fn,
+            transform=self.transform,
+            batch_size=max(self.batch_size, 256),
+            device=device,
+        )
 
     @property
     def has_batchnorm(self) -> bool:

@@ -8,7 +8,6 @@ from typing import Any
 from optarena.train.checkpoint import load_checkpoint
 from optarena.train.config import TrialConfig
 from optarena.train.device import resolve_device, set_threads
-from optarena.train.evaluate import evaluate
 from optarena.train.materials import build_materials
 
 
@@ -24,14 +23,7 @@ def test_checkpoint(
     torch_device = resolve_device(device)
     m = build_materials(config.replace(device=device), torch_device)
     m.model.load_state_dict(payload["model"])
-    loss, acc = evaluate(
-        m.model,
-        m.dataset.test,
-        loss_fn=m.task.loss_fn,
-        transform=m.transform,
-        batch_size=max(m.batch_size, 256),
-        device=torch_device,
-    )
+    loss, acc = m.evaluate("test", torch_device)
     progress = payload["progress"]
     return {
         "trial_id": payload["trial_id"],

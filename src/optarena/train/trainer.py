@@ -29,10 +29,9 @@ from optarena.train.checkpoint import (
 )
 from optarena.train.config import TrialConfig
 from optarena.train.device import resolve_device, set_threads
-from optarena.train.evaluate import evaluate
 from optarena.train.materials import Materials, build_materials
+from optarena.train.records import Row, epoch_record, epoch_rows, trial_summary
 
-Row = tuple[int | None, int | None, str, str, float]  # (step, epoch, split, name, value)
 EventFn = Callable[[str, dict[str, Any]], None]
 
 
@@ -206,34 +205,15 @@ def _train_epoch(
         count += len(yb)
         emit("step", {"epoch": epoch, "step": progress.step, "loss": value, "lr": lr})
     _switch(m.optimizer, "eval")
-    val_loss, val_acc = evaluate(
-        m.model,
-        m.dataset.val,
-        loss_fn=m.task.loss_fn,
-        transform=m.transform,
-        batch_size=max(m.batch_size, 256),
-        device=device,
-    )
+    val_loss, val_acc = m.evaluate("val", device)
     if not math.isfinite(val_loss):
         return {"epoch": epoch, "step": progress.step}
     progress.wall_s += time.perf_counter() - started
-    record = {
-        "epoch": epoch,
-        "train_loss": loss_sum / max(count, 1),
-        "train_acc": correct / max(count, 1),
-        "val_loss": val_loss,
-        "val_acc": val_acc,
-        "wall_s": progress.wall_s,
-        "lr": lr,
-    }
+    record = epoch_record(
+        epoch, (loss_sum, correct, count), (val_loss, val_acc), progress.wall_s, lr
+    )
     progress.history.append(record)
-    rows += [
-        (None, epoch, "train", "loss", record["train_loss"]),
-        (None, epoch, "train", "acc", record["train_acc"]),
-        (None, epoch, "val", "loss", val_loss),
-        (None, epoch, "val", "acc", val_acc),
-        (None, epoch, "train", "wall_s", progress.wall_s),
-    ]
+    rows += epoch_rows(record)
     progress.epoch = epoch
     if val_acc > progress.best_val_acc:
         progress.best_val_acc, progress.best_epoch = val_acc, epoch
@@ -242,9 +222,9 @@ def _train_epoch(
     if getattr(m.schedule, "metric_driven", False):
         m.schedule.step(val_loss)
     _switch(m.optimizer, "train")
-    _save(out_dir / LAST, m, config, progress)
-    if recorder is not None:
+    if recorder is not None:  # rows first: a kill before the checkpoint only re-logs them
         recorder.log(rows)
+    _save(out_dir / LAST, m, config, progress)
     emit("epoch", record)
     return None
 
@@ -263,14 +243,7 @@ def _finish(
     def test(model_state: dict[str, Any] | None) -> float | None:
         if model_state is not None:
             m.model.load_state_dict(model_state)
-        loss, acc = evaluate(
-            m.model,
-            m.dataset.test,
-            loss_fn=m.task.loss_fn,
-            transform=m.transform,
-            batch_size=max(m.batch_size, 256),
-            device=device,
-        )
+        loss, acc = m.evaluate("test", device)
         return acc if math.isfinite(loss) else None
 
     final_test_acc = None
@@ -279,21 +252,15 @@ def _finish(
         final_test_acc = test(None)
     best_path = out_dir / BEST
     test_acc = test(load_checkpoint(best_path)["model"]) if best_path.is_file() else None
-    last = progress.history[-1] if progress.history else {}
-    summary: dict[str, Any] = {
-        "best_val_acc": progress.best_val_acc if progress.best_epoch else None,
-        "best_epoch": progress.best_epoch or None,
-        "test_acc": test_acc,
-        "final_test_acc": final_test_acc,
-        "final_val_acc": last.get("val_acc"),
-        "final_train_loss": last.get("train_loss"),
-        "epochs_run": progress.epoch,
-        "steps_run": progress.step,
-        "wall_s": round(progress.wall_s, 3),
-        "checkpoint": str(best_path) if best_path.is_file() else None,
-    }
-    state = "complete"
-    if diverged_at is not None:
-        state, summary["diverged_at"] = "diverged", diverged_at
+    state, summary = trial_summary(
+        progress.history,
+        best=(progress.best_val_acc, progress.best_epoch),
+        test_acc=test_acc,
+        final_test_acc=final_test_acc,
+        steps=progress.step,
+        wall_s=progress.wall_s,
+        checkpoint=str(best_path) if best_path.is_file() else None,
+        diverged_at=diverged_at,
+    )
     emit("end", {"state": state, **summary})
     return TrialResult(config.trial_id, state, summary, list(progress.history), out_dir)

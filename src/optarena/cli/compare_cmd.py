@@ -1,0 +1,142 @@
+"""``optarena compare``: run a study (many optimizers/schedules/LRs × seeds) and rank them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from optarena.cli.params import parse_params
+
+DEFAULT_OUT = Path("runs")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare)
+
+
+def compare(
+    spec_file: Path = typer.Argument(None, help="A study TOML file (see studies/README.md)."),
+    task: str = typer.Option(None, help="A registered task (see `optarena list tasks`)."),
+    data: str = typer.Option(None, help="Or a data path: an image folder, .npz or json.gz."),
+    model: str = typer.Option(None, help="Override the task's model."),
+    optimizers: str = typer.Option(None, help="Comma-separated optimizer names or module:Class."),
+    opt: list[str] = typer.Option(
+        None, help="Hyper-parameter k=v for every optimizer (repeatable)."
+    ),
+    schedules: str = typer.Option(None, help="Comma-separated schedule names ('none' = constant)."),
+    sched: list[str] = typer.Option(None, help="Schedule parameter k=v for every schedule."),
+    lrs: str = typer.Option(None, help="0.1,0.01 | default | tune | auto"),
+    seeds: int = typer.Option(None, help="Number of seeds (0..N-1)."),
+    epochs: int = typer.Option(None, help="Epochs per trial (default: the task's)."),
+    batch_size: int = typer.Option(None, help="Batch size (default: the task's)."),
+    subset: int = typer.Option(None, help="Use at most N training examples."),
+    schedule_unit: str = typer.Option(None, help="What schedules count: epoch or step."),
+    name: str = typer.Option(
+        None, help="Study name in the store (default: file stem or 'default')."
+    ),
+    executor: str = typer.Option("local", help="serial | local | ray | vectorized"),
+    workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
+    address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),
+    store: Path = typer.Option(None, help="Results store file (default: OUT/optarena.db)."),
+    out: Path = typer.Option(DEFAULT_OUT, help="Run folder (checkpoints under trials/<id>/)."),
+    data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
+    download: bool = typer.Option(None, help="Download a named dataset if missing."),
+    device: str = typer.Option(None, help="auto, cpu, cuda, cuda:N or mps."),
+    tune_trials: int = typer.Option(None, help="Search trials per optimizer for --lrs tune."),
+    retry_failed: bool = typer.Option(False, help="Run failed trials again."),
+    lease: float = typer.Option(120.0, help="Seconds a trial's lease lasts without a heartbeat."),
+    no_report: bool = typer.Option(False, help="Skip writing the HTML report."),
+) -> None:
+    """Train every optimizer/schedule/LR × seed of a study, fairly, and print the leaderboard.
+
+    With no arguments runs the built-in default study (digits-mlp, 13 optimizers × 3 seeds).
+
+    Examples:
+      optarena compare
+      optarena compare studies/default.toml --executor serial
+      optarena compare --task mnist-cnn --optimizers sgd,momentum,adam --seeds 3 --epochs 2
+    """
+    from optarena.study import DEFAULT_STUDY, check_names, parse_spec, run_study
+    from optarena.study.flags import merge_flags
+    from optarena.study.progress import StudyProgress
+    from optarena.study.spec import load_toml
+    from optarena.train.run import store_path_for
+
+    raw = load_toml(spec_file) if spec_file is not None else dict(DEFAULT_STUDY)
+    flags = dict(
+        task=task,
+        data=data,
+        model=model,
+        optimizers=optimizers,
+        opt=parse_params(opt) or None,
+        schedules=schedules,
+        sched=parse_params(sched) or None,
+        lrs=lrs,
+        seeds=seeds,
+        epochs=epochs,
+        batch_size=batch_size,
+        subset=subset,
+        schedule_unit=schedule_unit,
+        data_dir=data_dir,
+        download=download,
+        device=device,
+        tune_trials=tune_trials,
+    )
+    raw = merge_flags(raw, flags)
+    study_name = name or raw.get("name") or (spec_file.stem if spec_file else "default")
+    spec = parse_spec(raw, name=study_name)
+    check_names(spec)
+    store_path = store_path_for(out, store)
+    with StudyProgress() as progress:
+        run = run_study(
+            spec,
+            store_path=store_path,
+            out=out,
+            executor=executor,
+            workers=workers,
+            name=study_name,
+            progress=progress,
+            lease_s=lease,
+            retry_failed=retry_failed,
+            address=address,
+        )
+    typer.echo(
+        f"\nstudy {study_name!r}: {len(run.executed)} trials run now, {run.skipped} already done, "
+        f"{len(run.failed)} failed; store {store_path}",
+        err=True,
+    )
+    _finish(store_path, study_name, out, no_report)
+
+
+def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
+    """Print the leaderboard and write the report (plain table if analysis is unavailable)."""
+    from optarena.cli.output import console, print_table
+    from optarena.store import Store
+
+    with Store(store_path) as store:
+        try:
+            from optarena.analysis import leaderboard, to_table
+        except ImportError:
+            rows = [
+                {
+                    "optimizer": t.config.get("optimizer"),
+                    "lr": t.config.get("lr"),
+                    "seed": t.config.get("seed"),
+                    "state": t.state.value,
+                    "test_acc": (t.summary or {}).get("test_acc"),
+                }
+                for t in store.trials(study)
+            ]
+            print_table(rows, title=f"study {study} (analysis not available: plain table)")
+        else:
+            console.print(to_table(leaderboard(store, study), title=f"study {study}"))
+        if no_report:
+            return
+        try:
+            from optarena.report import build_report
+        except ImportError:
+            typer.echo("report: optarena.report is not available", err=True)
+            return
+        page = build_report(store, study, out / "reports" / study)
+    typer.echo(f"report: {page}")

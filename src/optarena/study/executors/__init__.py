@@ -1,0 +1,33 @@
+"""Executors: where a study's trials run (``serial``, ``local``, ``ray``, ``vectorized``)."""
+
+from __future__ import annotations
+
+from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+
+EXECUTORS = ("serial", "local", "ray", "vectorized")
+
+
+def make_executor(name: str, *, workers: int | None = None, address: str | None = None) -> Executor:
+    """The executor called ``name`` (``ray`` is imported only when asked for)."""
+    if name == "serial":
+        from optarena.study.executors.serial import SerialExecutor
+
+        return SerialExecutor()
+    if name == "local":
+        from optarena.study.executors.local import LocalExecutor
+
+        return LocalExecutor(workers)
+    if name == "ray":
+        from optarena.study.executors.ray_executor import RayExecutor
+
+        return RayExecutor(address=address, num_cpus=workers)
+    if name == "vectorized":
+        from optarena.study.executors.vectorized import VectorizedExecutor
+
+        return VectorizedExecutor()
+    from optarena.errors import unknown_name
+
+    raise unknown_name("executor", name, list(EXECUTORS))
+
+
+__all__ = ["EXECUTORS", "Executor", "Job", "Outcome", "TrialEventFn", "make_executor", "run_job"]

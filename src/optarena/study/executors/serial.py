@@ -1,0 +1,17 @@
+"""Run trials one after another in this process (the reference executor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+
+
+class SerialExecutor(Executor):
+    """One trial at a time, in-process (simplest; what ``vectorized`` falls back to)."""
+
+    name = "serial"
+
+    def run(self, jobs: Iterable[Job], on_event: TrialEventFn | None = None) -> Iterator[Outcome]:
+        for job in jobs:
+            yield run_job(job, on_event)

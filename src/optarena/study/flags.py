@@ -1,0 +1,50 @@
+"""Merge ``optarena compare`` flags into a raw study mapping (flags override the file)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+
+def _names(value: str | list[str]) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _keep_tables(old: Any, names: list[str]) -> Any:
+    """A list of names, keeping the file's table for a name it already configures."""
+    if not isinstance(old, Mapping):
+        return names
+    return {name: dict(old.get(name, {})) for name in names}
+
+
+def merge_flags(raw: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
+    """``raw`` with every flag that is not ``None`` applied.
+
+    ``optimizers``/``schedules``: comma-separated names (a name the file configures keeps its
+    table); ``opt``/``sched``: hyper-parameters set on every optimizer / schedule; ``task`` and
+    ``data`` replace each other; ``lrs``: numbers or a keyword; other keys replace the file's.
+    """
+    out = copy.deepcopy(dict(raw))
+    flags = {k: v for k, v in flags.items() if v is not None}
+    if "task" in flags:
+        out.pop("data", None)
+    if "data" in flags:
+        out.pop("task", None)
+    for key in ("optimizers", "schedules"):
+        if key in flags:
+            out[key] = _keep_tables(out.get(key), _names(flags.pop(key)))
+    for key, table in (("opt", "optimizers"), ("sched", "schedules")):
+        params = flags.pop(key, None)
+        if params:
+            current = out.get(table, [] if table == "optimizers" else ["none"])
+            if not isinstance(current, Mapping):
+                current = {name: {} for name in _names(current)}
+            out[table] = {name: {**dict(body), **params} for name, body in current.items()}
+    tune_trials = flags.pop("tune_trials", None)
+    if tune_trials is not None:
+        out["tune"] = {**dict(out.get("tune", {})), "trials": tune_trials}
+    out.update(flags)
+    return out
