@@ -149,3 +149,21 @@ def test_unknown_names_suggest(raw: dict, message: str) -> None:
 def test_bad_hyper_parameter_fails_before_training(tiny: dict) -> None:
     with pytest.raises(ValueError, match="momentum|unexpected"):
         expand(parse_spec({**tiny, "optimizers": {"adam": {"momentum": 0.9}}}))
+
+
+def test_flag_parameters_with_a_name_prefix_reach_only_that_entry():
+    from optarena.study.flags import merge_flags
+
+    raw = merge_flags(
+        {},
+        {
+            "schedules": "cosine,step",
+            "sched": {"cosine.T_max": 5, "step.step_size": 2, "eta_min": 0.0},
+        },
+    )
+    assert raw["schedules"] == {
+        "cosine": {"T_max": 5, "eta_min": 0.0},
+        "step": {"step_size": 2, "eta_min": 0.0},
+    }
+    with pytest.raises(ValueError, match="'clr' is not one of cosine"):
+        merge_flags({}, {"schedules": "cosine", "sched": {"clr.max_lr": 1.0}})

@@ -20,13 +20,22 @@ def compare(
     task: str = typer.Option(None, help="A registered task (see `optarena list tasks`)."),
     data: str = typer.Option(None, help="Or a data path: an image folder, .npz or json.gz."),
     model: str = typer.Option(None, help="Override the task's model."),
-    optimizers: str = typer.Option(None, help="Comma-separated optimizer names or module:Class."),
-    opt: list[str] = typer.Option(
-        None, help="Hyper-parameter k=v for every optimizer (repeatable)."
+    optimizers: str = typer.Option(
+        None, "--optimizers", "--optimizer", help="Comma-separated optimizer names or module:Class."
     ),
-    schedules: str = typer.Option(None, help="Comma-separated schedule names ('none' = constant)."),
-    sched: list[str] = typer.Option(None, help="Schedule parameter k=v for every schedule."),
-    lrs: str = typer.Option(None, help="0.1,0.01 | default | tune | auto"),
+    opt: list[str] = typer.Option(
+        None, help="Hyper-parameter k=v for every optimizer, NAME.k=v for one (repeatable)."
+    ),
+    schedules: str = typer.Option(
+        None,
+        "--schedules",
+        "--schedule",
+        help="Comma-separated schedule names ('none' = constant).",
+    ),
+    sched: list[str] = typer.Option(
+        None, help="Schedule parameter k=v for every schedule, NAME.k=v for one (repeatable)."
+    ),
+    lrs: str = typer.Option(None, "--lrs", "--lr", help="0.1,0.01 | default | tune | auto"),
     seeds: int = typer.Option(None, help="Number of seeds (0..N-1)."),
     epochs: int = typer.Option(None, help="Epochs per trial (default: the task's)."),
     batch_size: int = typer.Option(None, help="Batch size (default: the task's)."),

@@ -9,7 +9,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+
+def _stdout_console() -> Console:
+    """The terminal's width, or 200 columns when piped (wide tables stay readable in logs)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
+console = _stdout_console()
 
 
 def print_json(obj: Any) -> None:

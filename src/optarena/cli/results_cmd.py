@@ -50,11 +50,8 @@ def register(app: typer.Typer) -> None:
         elif fmt is Format.markdown:
             print(export.to_markdown(frame), end="")
         else:
-            from rich.console import Console
+            from optarena.cli.output import console
 
-            console = Console()
-            if not console.is_terminal:
-                console = Console(width=200)  # piped: do not squeeze the table into 80 columns
             if frame.empty:
                 console.print(f"study {study!r} has no trials yet")
                 return

@@ -20,11 +20,28 @@ def _keep_tables(old: Any, names: list[str]) -> Any:
     return {name: dict(old.get(name, {})) for name in names}
 
 
+def _params_for(name: str, params: Mapping[str, Any], entries: Mapping[str, Any]) -> dict:
+    """The flag parameters for one entry: ``key=v`` applies to every entry, ``NAME.key=v`` only
+    to the entry ``NAME`` (which must be one of the study's entries)."""
+    chosen: dict[str, Any] = {}
+    for key, value in params.items():
+        target, dot, rest = key.partition(".")
+        if dot and target in entries:
+            if target == name:
+                chosen[rest] = value
+        elif dot:
+            raise ValueError(f"{key!r}: {target!r} is not one of {', '.join(entries)}")
+        else:
+            chosen[key] = value
+    return chosen
+
+
 def merge_flags(raw: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
     """``raw`` with every flag that is not ``None`` applied.
 
     ``optimizers``/``schedules``: comma-separated names (a name the file configures keeps its
-    table); ``opt``/``sched``: hyper-parameters set on every optimizer / schedule; ``task`` and
+    table); ``opt``/``sched``: hyper-parameters set on every optimizer / schedule, or with a
+    ``NAME.`` prefix on that one only (``--sched cosine.T_max=5``); ``task`` and
     ``data`` replace each other; ``lrs``: numbers or a keyword; other keys replace the file's.
     """
     out = copy.deepcopy(dict(raw))
@@ -42,7 +59,10 @@ def merge_flags(raw: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, A
             current = out.get(table, [] if table == "optimizers" else ["none"])
             if not isinstance(current, Mapping):
                 current = {name: {} for name in _names(current)}
-            out[table] = {name: {**dict(body), **params} for name, body in current.items()}
+            out[table] = {
+                name: {**dict(body), **_params_for(name, params, current)}
+                for name, body in current.items()
+            }
     tune_trials = flags.pop("tune_trials", None)
     if tune_trials is not None:
         out["tune"] = {**dict(out.get("tune", {})), "trials": tune_trials}
