@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,7 @@ POSITIVE = Interval(0.0, lo_open=True)
 UNIT_OPEN = Interval(0.0, 1.0, hi_open=True)  # [0, 1)
 UNIT_CLOSED = Interval(0.0, 1.0)  # [0, 1]
 BETAS = Interval(0.0, 1.0, hi_open=True, size=2)
+OPEN_BETAS = Interval(0.0, 1.0, lo_open=True, hi_open=True, size=2)  # each in (0, 1)
 
 #: Rules applied by ``optarena.optim.create`` to any hyper-parameter of these names.
 #: A spec's own ``constraints`` override them (e.g. ``alpha`` means different things).
@@ -92,3 +93,21 @@ COMMON_RULES: dict[str, Interval] = {
 def check(name: str, value: Any, rule: Interval) -> None:
     """Shorthand used by the optimizers' ``__init__``."""
     rule.check(name, value)
+
+
+def checked(hparams: Mapping[str, Any], rules: Mapping[str, Interval]) -> dict[str, Any]:
+    """``hparams`` checked in order against ``rules``, else :data:`COMMON_RULES`, by name.
+
+    Keys with no rule pass unchecked; sequence values become tuples and integer ones ``int``.
+    """
+    out: dict[str, Any] = {}
+    for name, value in hparams.items():
+        rule = rules.get(name, COMMON_RULES.get(name))
+        if rule is not None:
+            rule.check(name, value)
+            if rule.size:
+                value = tuple(value)
+            elif rule.integer:
+                value = int(value)
+        out[name] = value
+    return out

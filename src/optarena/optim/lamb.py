@@ -3,16 +3,15 @@ minutes", ICLR 2020, arXiv:1904.00962, Algorithm 2 (φ = identity)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
 
-from optarena.optim._checks import BETAS, NON_NEGATIVE, check
+from optarena.optim._base import Group, OwnOptimizer, State
 
 
-class Lamb(Optimizer):
+class Lamb(OwnOptimizer):
     r"""Layer-wise adaptive moments: Adam's direction, rescaled per tensor by a trust ratio.
 
     For step t and each parameter tensor ("layer") θ with gradient ∇::
@@ -31,6 +30,8 @@ class Lamb(Optimizer):
         inside the trust ratio).  bias_correction: keyword-only, default True (Algorithm 2).
     """
 
+    _state_keys = ("step", "exp_avg", "exp_avg_sq")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -41,54 +42,23 @@ class Lamb(Optimizer):
         *,
         bias_correction: bool = True,
     ) -> None:
-        check("lr", lr, NON_NEGATIVE)
-        check("betas", betas, BETAS)
-        check("eps", eps, NON_NEGATIVE)
-        check("weight_decay", weight_decay, NON_NEGATIVE)
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            bias_correction=bias_correction,
-        )
-        super().__init__(params, defaults)
+        hparams = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+        super().__init__(params, hparams, bias_correction=bias_correction)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """One LAMB step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-            beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("Lamb does not support sparse gradients")
-                grad = p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                state["step"] += 1
-                t = state["step"]
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                m_hat, v_hat = exp_avg, exp_avg_sq
-                if group["bias_correction"]:
-                    m_hat = exp_avg / (1 - beta1**t)
-                    v_hat = exp_avg_sq / (1 - beta2**t)
-                update = m_hat / v_hat.sqrt().add_(eps)
-                if wd != 0:
-                    update.add_(p, alpha=wd)
-                p.sub_(update.mul_(trust_ratio(p, update) * lr))
-        return loss
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, state: State, group: Group) -> None:
+        beta1, beta2 = group["betas"]
+        t = state["step"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        m_hat, v_hat = exp_avg, exp_avg_sq
+        if group["bias_correction"]:
+            m_hat = exp_avg / (1 - beta1**t)
+            v_hat = exp_avg_sq / (1 - beta2**t)
+        update = m_hat / v_hat.sqrt().add_(group["eps"])
+        if group["weight_decay"] != 0:
+            update.add_(p, alpha=group["weight_decay"])
+        p.sub_(update.mul_(trust_ratio(p, update) * group["lr"]))
 
 
 def trust_ratio(param: torch.Tensor, update: torch.Tensor) -> torch.Tensor:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from optarena.optim._checks import Interval
+from torch.optim import Optimizer
+
+from optarena.optim._checks import OPEN_BETAS, Interval
 from optarena.optim.adabelief import AdaBelief
 from optarena.optim.lamb import Lamb
 from optarena.optim.lars import LARS
@@ -15,6 +17,8 @@ from optarena.optim.qhadam import QHAdam
 from optarena.optim.qhm import QHM
 from optarena.optim.registry import create, register, spec
 from optarena.optim.schedule_free import ScheduleFreeAdamW
+
+_MA_YARATS = "Ma & Yarats 2019, arXiv:1810.06801"
 
 
 def lookahead(
@@ -39,57 +43,65 @@ def lookahead(
     return Lookahead(inner, k=k, alpha=alpha)
 
 
-def _register_all() -> None:
-    register(
+#: (name, class, lr_range, reference, description, extra spec fields)
+_OWN: tuple[tuple[str, type[Optimizer], tuple[float, float], str, str, dict[str, Any]], ...] = (
+    (
         "qhm",
         QHM,
-        lr_range=(1e-4, 1.0),
-        reference="Ma & Yarats 2019, arXiv:1810.06801",
-        description="quasi-hyperbolic momentum (nu=0: SGD, nu=1: normalized momentum)",
-    )
-    register(
-        "qhadam",
-        QHAdam,
-        lr_range=(1e-5, 1e-1),
-        reference="Ma & Yarats 2019, arXiv:1810.06801",
-        description="quasi-hyperbolic Adam (nus=(1, 1): Adam)",
-    )
-    register(
+        (1e-4, 1.0),
+        _MA_YARATS,
+        "quasi-hyperbolic momentum (nu=0: SGD, nu=1: normalized momentum)",
+        {},
+    ),
+    ("qhadam", QHAdam, (1e-5, 1e-1), _MA_YARATS, "quasi-hyperbolic Adam (nus=(1, 1): Adam)", {}),
+    (
         "lamb",
         Lamb,
-        lr_range=(1e-5, 1e-1),
-        reference="You et al. 2020, arXiv:1904.00962",
-        description="layer-wise adaptive moments (Adam direction times a per-tensor trust ratio)",
-    )
-    register(
+        (1e-5, 1e-1),
+        "You et al. 2020, arXiv:1904.00962",
+        "layer-wise adaptive moments (Adam direction times a per-tensor trust ratio)",
+        {},
+    ),
+    (
         "lars",
         LARS,
-        lr_range=(1e-2, 1e2),
-        reference="You, Gitman & Ginsburg 2017, arXiv:1708.03888",
-        description="layer-wise adaptive rate scaling with momentum",
-    )
-    register(
+        (1e-2, 1e2),
+        "You, Gitman & Ginsburg 2017, arXiv:1708.03888",
+        "layer-wise adaptive rate scaling with momentum",
+        {},
+    ),
+    (
         "lion",
         Lion,
-        lr_range=(1e-6, 1e-2),
-        reference="Chen et al. 2023, arXiv:2302.06675",
-        description="sign momentum: every update entry is +-lr",
-    )
-    register(
+        (1e-6, 1e-2),
+        "Chen et al. 2023, arXiv:2302.06675",
+        "sign momentum: every update entry is +-lr",
+        {},
+    ),
+    (
         "adabelief",
         AdaBelief,
-        lr_range=(1e-5, 1e-1),
-        reference="Zhuang et al. 2020, arXiv:2010.07468",
-        description="Adam with the belief (g - m)^2 as second moment",
-    )
-    register(
+        (1e-5, 1e-1),
+        "Zhuang et al. 2020, arXiv:2010.07468",
+        "Adam with the belief (g - m)^2 as second moment",
+        {},
+    ),
+    (
         "schedule-free-adamw",
         ScheduleFreeAdamW,
-        lr_range=(1e-5, 1e-1),
-        constraints={"betas": Interval(0.0, 1.0, lo_open=True, hi_open=True, size=2)},
-        reference="Defazio et al. 2024, arXiv:2405.15682",
-        description="schedule-free AdamW; call optimizer.train()/.eval() around evaluation",
-    )
+        (1e-5, 1e-1),
+        "Defazio et al. 2024, arXiv:2405.15682",
+        "schedule-free AdamW; call optimizer.train()/.eval() around evaluation",
+        {"constraints": {"betas": OPEN_BETAS}},
+    ),
+)
+
+
+def _register_all() -> None:
+    for name, cls, lr_range, reference, description, extra in _OWN:
+        register(
+            name, cls, lr_range=lr_range, reference=reference, description=description, **extra
+        )
     register(
         "lookahead",
         lookahead,

@@ -3,16 +3,15 @@ arXiv:1810.06801, Algorithm 2 (section 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
 
-from optarena.optim._checks import BETAS, NON_NEGATIVE, Interval, check
+from optarena.optim._base import Group, OwnOptimizer, State
 
 
-class QHAdam(Optimizer):
+class QHAdam(OwnOptimizer):
     r"""Quasi-hyperbolic Adam: QH averaging in both Adam moments.
 
     For step t = 1, 2, ... and gradient ∇ (plus λθ for L2 weight decay)::
@@ -30,6 +29,9 @@ class QHAdam(Optimizer):
         weight_decay: λ ≥ 0.  decoupled_weight_decay: keyword-only; see above.
     """
 
+    _state_keys = ("step", "exp_avg", "exp_avg_sq")
+    _grad_weight_decay = True
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -41,55 +43,17 @@ class QHAdam(Optimizer):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        check("lr", lr, NON_NEGATIVE)
-        check("betas", betas, BETAS)
-        check("nus", nus, Interval(0.0, 1.0, size=2))
-        check("eps", eps, NON_NEGATIVE)
-        check("weight_decay", weight_decay, NON_NEGATIVE)
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            nus=tuple(nus),
-            eps=eps,
-            weight_decay=weight_decay,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        super().__init__(params, defaults)
+        hparams = dict(lr=lr, betas=betas, nus=nus, eps=eps, weight_decay=weight_decay)
+        super().__init__(params, hparams, decoupled_weight_decay=decoupled_weight_decay)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """One QHAdam step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-            (beta1, beta2), (nu1, nu2) = group["betas"], group["nus"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("QHAdam does not support sparse gradients")
-                grad = p.grad
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        grad = grad.add(p, alpha=wd)
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                state["step"] += 1
-                t = state["step"]
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                m_hat = exp_avg / (1 - beta1**t)
-                s_hat = exp_avg_sq / (1 - beta2**t)
-                numer = m_hat.mul_(nu1).add_(grad, alpha=1 - nu1)
-                denom = s_hat.mul_(nu2).addcmul_(grad, grad, value=1 - nu2).sqrt_().add_(eps)
-                p.addcdiv_(numer, denom, value=-lr)
-        return loss
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, state: State, group: Group) -> None:
+        (beta1, beta2), (nu1, nu2) = group["betas"], group["nus"]
+        t = state["step"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        m_hat = exp_avg / (1 - beta1**t)
+        s_hat = exp_avg_sq / (1 - beta2**t)
+        numer = m_hat.mul_(nu1).add_(grad, alpha=1 - nu1)
+        denom = s_hat.mul_(nu2).addcmul_(grad, grad, value=1 - nu2).sqrt_().add_(group["eps"])
+        p.addcdiv_(numer, denom, value=-group["lr"])

@@ -3,16 +3,15 @@ deep learning", ICLR 2019, arXiv:1810.06801, eq. (2)-(3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
 
-from optarena.optim._checks import NON_NEGATIVE, UNIT_CLOSED, UNIT_OPEN, check
+from optarena.optim._base import Group, OwnOptimizer, State
 
 
-class QHM(Optimizer):
+class QHM(OwnOptimizer):
     r"""Quasi-hyperbolic momentum: a ν-weighted average of the gradient and normalized momentum.
 
     For each parameter θ with gradient ∇ (plus λθ for L2 weight decay)::
@@ -30,6 +29,9 @@ class QHM(Optimizer):
         decoupled_weight_decay: keyword-only; see above.
     """
 
+    _state_keys = ("momentum_buffer",)
+    _grad_weight_decay = True
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -40,46 +42,12 @@ class QHM(Optimizer):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        check("lr", lr, NON_NEGATIVE)
-        check("momentum", momentum, UNIT_OPEN)
-        check("nu", nu, UNIT_CLOSED)
-        check("weight_decay", weight_decay, NON_NEGATIVE)
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            nu=nu,
-            weight_decay=weight_decay,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        super().__init__(params, defaults)
+        hparams = dict(lr=lr, momentum=momentum, nu=nu, weight_decay=weight_decay)
+        super().__init__(params, hparams, decoupled_weight_decay=decoupled_weight_decay)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """One QHM step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, beta, nu, wd = group["lr"], group["momentum"], group["nu"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("QHM does not support sparse gradients")
-                grad = p.grad
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        grad = grad.add(p, alpha=wd)
-                state = self.state[p]
-                if "momentum_buffer" not in state:
-                    state["momentum_buffer"] = torch.zeros_like(
-                        p, memory_format=torch.preserve_format
-                    )
-                buf = state["momentum_buffer"]
-                buf.mul_(beta).add_(grad, alpha=1 - beta)
-                p.add_(grad, alpha=-lr * (1 - nu))
-                p.add_(buf, alpha=-lr * nu)
-        return loss
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, state: State, group: Group) -> None:
+        lr, beta, nu = group["lr"], group["momentum"], group["nu"]
+        buf = state["momentum_buffer"]
+        buf.mul_(beta).add_(grad, alpha=1 - beta)
+        p.add_(grad, alpha=-lr * (1 - nu))
+        p.add_(buf, alpha=-lr * nu)

@@ -8,14 +8,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
 
-from optarena.optim._checks import NON_NEGATIVE, Interval, check
-
-_BETAS = Interval(0.0, 1.0, lo_open=True, hi_open=True, size=2)
+from optarena.optim._base import Group, OwnOptimizer, State
+from optarena.optim._checks import NON_NEGATIVE, OPEN_BETAS
 
 
-class ScheduleFreeAdamW(Optimizer):
+class ScheduleFreeAdamW(OwnOptimizer):
     r"""AdamW without a learning-rate schedule: gradients at y, averaging into x.
 
     Three sequences per parameter, x₁ = z₁ = y₁ = θ₀ and v₀ = 0; for t = 1, 2, ...::
@@ -38,6 +36,9 @@ class ScheduleFreeAdamW(Optimizer):
         warmup_steps: T_warmup ≥ 0 (0: none).  r ≥ 0, weight_lr_power p ≥ 0: averaging weights.
     """
 
+    _rules = {"betas": OPEN_BETAS, "r": NON_NEGATIVE, "weight_lr_power": NON_NEGATIVE}
+    _state_keys = ("exp_avg_sq",)
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -49,27 +50,9 @@ class ScheduleFreeAdamW(Optimizer):
         r: float = 0.0,
         weight_lr_power: float = 2.0,
     ) -> None:
-        check("lr", lr, NON_NEGATIVE)
-        check("betas", betas, _BETAS)
-        check("eps", eps, NON_NEGATIVE)
-        check("weight_decay", weight_decay, NON_NEGATIVE)
-        check("warmup_steps", warmup_steps, Interval(0.0, integer=True))
-        check("r", r, NON_NEGATIVE)
-        check("weight_lr_power", weight_lr_power, NON_NEGATIVE)
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            warmup_steps=int(warmup_steps),
-            r=r,
-            weight_lr_power=weight_lr_power,
-            k=0,
-            lr_max=0.0,
-            weight_sum=0.0,
-            train_mode=True,
-        )
-        super().__init__(params, defaults)
+        hparams = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+        hparams.update(warmup_steps=warmup_steps, r=r, weight_lr_power=weight_lr_power)
+        super().__init__(params, hparams, k=0, lr_max=0.0, weight_sum=0.0, train_mode=True)
 
     def eval(self) -> None:
         """Put x (the averaged iterate, the one to evaluate and keep) into the parameters."""
@@ -92,42 +75,36 @@ class ScheduleFreeAdamW(Optimizer):
                     p.lerp_(z, weight)
             group["train_mode"] = train
 
-    @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """One step at y; ``closure`` re-evaluates the model and returns the loss."""
         if not all(group["train_mode"] for group in self.param_groups):
             raise RuntimeError("ScheduleFreeAdamW.step() called in eval mode; call .train() first")
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            t = group["k"] + 1
-            warmup = group["warmup_steps"]
-            lr = group["lr"] * (min(1.0, t / warmup) if warmup else 1.0)
-            lr *= math.sqrt(1 - beta2**t)
-            group["lr_max"] = lr_max = max(lr, group["lr_max"])
-            weight = t ** group["r"] * lr_max ** group["weight_lr_power"]
-            group["weight_sum"] += weight
-            ckp1 = weight / group["weight_sum"] if group["weight_sum"] > 0 else 0.0
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("ScheduleFreeAdamW does not support sparse gradients")
-                state = self.state[p]
-                if not state:
-                    state["z"] = p.detach().clone(memory_format=torch.preserve_format)
-                    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                z, exp_avg_sq = state["z"], state["exp_avg_sq"]
-                exp_avg_sq.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                update = p.grad / exp_avg_sq.sqrt().add_(group["eps"])
-                if group["weight_decay"] != 0:
-                    update.add_(p, alpha=group["weight_decay"])  # decay taken at y
-                # y_{t+1} = (1-c) y_t + c z_t + γ (β₁(1-c) - 1) u   (x never stored)
-                p.lerp_(z, ckp1)
-                p.add_(update, alpha=lr * (beta1 * (1 - ckp1) - 1))
-                z.sub_(update, alpha=lr)
-            group["k"] = t
-        return loss
+        return super().step(closure)
+
+    def _init_state(self, p: torch.Tensor) -> State:
+        return {
+            "z": p.detach().clone(memory_format=torch.preserve_format),
+            **super()._init_state(p),
+        }
+
+    def _step_group(self, group: Group) -> None:
+        beta1, beta2 = group["betas"]
+        t = group["k"] + 1
+        warmup = group["warmup_steps"]
+        lr = group["lr"] * (min(1.0, t / warmup) if warmup else 1.0)
+        lr *= math.sqrt(1 - beta2**t)
+        group["lr_max"] = lr_max = max(lr, group["lr_max"])
+        weight = t ** group["r"] * lr_max ** group["weight_lr_power"]
+        group["weight_sum"] += weight
+        ckp1 = weight / group["weight_sum"] if group["weight_sum"] > 0 else 0.0
+        for p, grad, state in self._with_grads(group):
+            z, exp_avg_sq = state["z"], state["exp_avg_sq"]
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            update = grad / exp_avg_sq.sqrt().add_(group["eps"])
+            if group["weight_decay"] != 0:
+                update.add_(p, alpha=group["weight_decay"])  # decay taken at y
+            # y_{t+1} = (1-c) y_t + c z_t + γ (β₁(1-c) - 1) u   (x never stored)
+            p.lerp_(z, ckp1)
+            p.add_(update, alpha=lr * (beta1 * (1 - ckp1) - 1))
+            z.sub_(update, alpha=lr)
+        group["k"] = t
