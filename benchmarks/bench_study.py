@@ -2,8 +2,9 @@
 
 8 optimizers x 2 seeds x 2 epochs of ``mnist-cnn`` on 10,000 MNIST images, run (a) as an
 optarena study with the default ``local`` executor (worker processes, one thread each) and
-(b) as the same trials in a plain loop with torch's default threading, as tutorials run them.
-Both in this one run; prints both times and the ratio.
+(b) as the same trials in plain sequential loops with torch's default threading: one with
+``DataLoader`` as the tutorials ran them, one slicing in-memory tensors. All in this one run;
+prints the times and the ratios.
 
     python benchmarks/bench_study.py --data-dir ../shared/data/mnist [--quick]
 """
@@ -20,11 +21,22 @@ import torch
 OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "lamb", "qhm"]
 
 
-def plain_loop(configs: list, data_dir: str | None) -> float:
-    """The trials one after another: build, train with a for-loop, evaluate; default threads."""
+def plain_loop(configs: list, data_dir: str | None, *, loader: bool) -> float:
+    """The trials one after another with torch's default threading: build, train, validate
+    every epoch, test at the end. ``loader``: batches from ``DataLoader(TensorDataset)`` with
+    ``shuffle=True`` as the tutorials wrote it; else index slicing of in-memory tensors."""
+    from torch.utils.data import DataLoader, TensorDataset
+
     from optarena import optim, tasks
 
-    torch.set_num_threads(torch.get_num_threads())
+    def evaluate(model, x, y):
+        model.eval()
+        with torch.no_grad():
+            return sum(
+                int((model(xb).argmax(1) == yb).sum())
+                for xb, yb in zip(x.split(500), y.split(500), strict=True)
+            ) / len(y)
+
     started = time.perf_counter()
     for c in configs:
         task = tasks.get(c.task)
@@ -32,23 +44,19 @@ def plain_loop(configs: list, data_dir: str | None) -> float:
         torch.manual_seed(c.seed)
         model = task.build_model(dataset)
         opt = optim.create(c.optimizer, model.parameters(), lr=c.lr)
-        x = dataset.train.x.float().div(255)
-        y = dataset.train.y
+        x, y = dataset.train.x.float().div(255), dataset.train.y
         bs = c.batch_size or task.batch_size
-        for epoch in range(c.epochs):
-            order = torch.randperm(
-                len(y), generator=torch.Generator().manual_seed(c.seed * 1000 + epoch)
-            )
+        batches = DataLoader(TensorDataset(x, y), batch_size=bs, shuffle=True)
+        for _ in range(c.epochs):
             model.train()
-            for i in range(0, len(y), bs):
-                idx = order[i : i + bs]
-                loss = torch.nn.functional.cross_entropy(model(x[idx]), y[idx])
+            pairs = batches if loader else ((x[i], y[i]) for i in torch.randperm(len(y)).split(bs))
+            for xb, yb in pairs:
+                loss = torch.nn.functional.cross_entropy(model(xb), yb)
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
-            model.eval()
-            with torch.no_grad():
-                model(dataset.val.x.float().div(255)).argmax(1)
+            evaluate(model, dataset.val.x.float().div(255), dataset.val.y)
+        evaluate(model, dataset.test.x.float().div(255), dataset.test.y)
     return time.perf_counter() - started
 
 
@@ -85,14 +93,22 @@ def main() -> None:
         )
         study_s = time.perf_counter() - started
     assert len(run.executed) == len(configs) and not run.failed, run
-    plain_s = plain_loop(configs, args.data_dir)
+    loader_s = plain_loop(configs, args.data_dir, loader=True)
+    tensor_s = plain_loop(configs, args.data_dir, loader=False)
     print(
         f"trials: {len(configs)} ({len(raw['optimizers'])} optimizers x {raw['seeds']} seeds x "
-        f"{raw['epochs']} epochs, {raw['subset']} images)"
+        f"{raw['epochs']} epochs, {raw['subset']} images); torch threads in the plain loops: "
+        f"{torch.get_num_threads()}"
     )
-    print(f"optarena compare (local executor): {study_s:.1f} s")
-    print(f"plain sequential PyTorch loop:     {plain_s:.1f} s")
-    print(f"speed-up: {plain_s / study_s:.2f}x")
+    print(f"optarena compare (local executor):      {study_s:7.1f} s")
+    print(
+        f"plain loop, DataLoader (tutorial way):  {loader_s:7.1f} s  "
+        f"speed-up {loader_s / study_s:.2f}x"
+    )
+    print(
+        f"plain loop, tensor slicing:             {tensor_s:7.1f} s  "
+        f"speed-up {tensor_s / study_s:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from optarena.analysis.export import format_value
 from optarena.report.assets import CSS, SORT_JS
 from optarena.report.data import StudyData
 from optarena.report.figures import FigureRecord
@@ -27,17 +28,6 @@ REPORT_COLUMNS = (
     "best_epoch", "final_acc", "epochs_to_target", "secs_to_target", "wall_s", "n_diverged",
     "n_failed", "n_pending", "tuned", "p_value", "sig",
 )  # fmt: skip
-
-
-def format_value(value: Any, digits: int = 4) -> str:
-    """A cell as read: floats to ``digits`` significant digits, NaN/None empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.{digits}g}"
-    return str(value)
 
 
 def leaderboard_columns(frame: pd.DataFrame) -> list[str]:
