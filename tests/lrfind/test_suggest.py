@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from optarena.lrfind import minimum, slide, steep, suggest, valley
+from optarena.lrfind import minimum, slide, steep, suggest, suggested, valley
 
 
 def ref_valley(lrs, losses):
-    """fastai.callback.schedule.valley, transcribed as loops (max_start clamped at 0)."""
+    """fastai.callback.schedule.valley, transcribed as loops (only a negative index raised)."""
     n = len(losses)
     lds = [1] * n
     max_start, max_end = 0, 0
@@ -22,9 +22,8 @@ def ref_valley(lrs, losses):
             if lds[max_end] < lds[i]:
                 max_end = i
                 max_start = max_end - lds[max_end]
-    max_start = max(max_start, 0)
     sections = (max_end - max_start) / 3
-    return lrs[max_start + int(sections) + int(sections / 2)]
+    return lrs[max(max_start + int(sections) + int(sections / 2), 0)]
 
 
 def ref_slide(lrs, losses, lr_diff=15, thresh=0.005):
@@ -104,10 +103,41 @@ def test_slide_short_curve_and_adjust_value():
 
 def test_suggest_on_empty_and_single_point():
     assert suggest(np.array([]), np.array([])) == dict.fromkeys(
-        ["valley", "steep", "minimum", "slide"]
+        ["valley", "steep", "minimum", "slide", "suggested"]
     )
     one = suggest(np.array([1e-3]), np.array([2.0]))
-    assert one["valley"][0] == one["steep"][0] == one["slide"][0] == 1e-3
+    assert one["valley"][0] == one["steep"][0] == one["slide"][0] == one["suggested"][0] == 1e-3
     assert one["minimum"][0] == pytest.approx(1e-4)
     with pytest.raises(ValueError, match="same length"):
         valley(np.array([1.0, 2.0]), np.array([1.0]))
+
+
+def test_valley_whole_fall_uses_fastais_minus_one_start():
+    losses = np.linspace(3.0, 1.0, 10)  # lds ends at 9 with length 10: start -1, sections 10/3
+    lrs = np.geomspace(1e-4, 1, 10)
+    assert valley(lrs, losses)[0] == lrs[-1 + 3 + 1]
+    # two points, both falling: fastai's index would be -1 (the far end); ours is 0
+    assert valley(lrs[:2], losses[:2])[0] == lrs[0]
+
+
+@pytest.mark.parametrize("k", range(8))
+def test_suggested_is_steep_clipped_to_the_decade_below_the_minimum(k):
+    lrs, losses = list(curves())[k]
+    low = ref_minimum(list(lrs), list(losses))
+    ref = min(max(ref_steep(list(lrs), list(losses)), low), 10 * low)
+    lr, (plot_lr, plot_loss) = suggested(lrs, losses)
+    assert lr == pytest.approx(ref, rel=1e-15) and plot_lr == lr
+    assert plot_loss == pytest.approx(np.interp(np.log10(lr), np.log10(lrs), losses), rel=1e-12)
+    assert suggest(lrs, losses)["suggested"] == (lr, (plot_lr, plot_loss))
+
+
+def test_suggested_clips_both_ways():
+    lrs = np.geomspace(1e-6, 1, 7)
+    # steepest fall at 1e-6 (noise far left), minimum at 1e-1: raised to 1e-1 / 10
+    far_left = np.array([3.0, 0.5, 2.9, 2.8, 2.7, 0.4, 4.0])
+    assert steep(lrs, far_left)[0] == 1e-6
+    assert suggested(lrs, far_left)[0] == pytest.approx(1e-2, rel=1e-12)
+    # steepest fall at 1e-2, past the minimum at 1e-4 (a second dip): lowered to 1e-4
+    past_min = np.array([3.0, 2.9, 0.2, 2.0, 3.5, 0.3, 5.0])
+    assert steep(lrs, past_min)[0] == pytest.approx(1e-2, rel=1e-12)
+    assert suggested(lrs, past_min)[0] == pytest.approx(1e-4, rel=1e-12)

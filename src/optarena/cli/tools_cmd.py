@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
         data_dir: str = typer.Option(None, "--data-dir", help="Folder holding the dataset."),
         download: bool = typer.Option(False, "--download", help="Fetch the dataset if absent."),
         start: float = typer.Option(1e-7, "--start", help="First learning rate."),
-        end: float = typer.Option(10.0, "--end", help="Last learning rate."),
+        end: float = typer.Option(
+            10.0, "--end", help="Rate the schedule heads to (fastai: not itself tried)."
+        ),
         steps: int = typer.Option(100, "--steps", help="Number of mini-batches (one per LR)."),
         batch_size: int = typer.Option(None, "--batch-size", help="Default: the task's."),
         subset: int = typer.Option(None, "--subset", help="Cap each split at N examples."),
@@ -61,8 +63,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """LR range test (fastai lr_find): prints one JSON line of suggested learning rates.
 
-        Keys: valley, steep, minimum, slide (fastai's rules), suggested (= valley),
-        stopped_early. The model and optimizer are left untouched.
+        Keys: valley, steep, minimum, slide (fastai's rules), suggested, stopped_early.
+        suggested is steep kept within [minimum, 10*minimum] (fastai book: pick between the
+        minimum's rate / 10 and the steepest fall), not valley, which lands one to two decades
+        low when the loss falls only just before it explodes (e.g. SGD on mnist-cnn).
+        The model and optimizer are left untouched.
 
         Example:  optarena lr-find --task mnist-cnn --optimizer sgd --subset 6400 --out lr.png
         """

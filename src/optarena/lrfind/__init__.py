@@ -2,7 +2,7 @@
 
 from optarena.lrfind.core import SUGGESTION_NAMES, LRFindResult, lr_range_test, lr_schedule
 from optarena.lrfind.plot import plot_lr_find
-from optarena.lrfind.suggest import minimum, slide, steep, suggest, valley
+from optarena.lrfind.suggest import minimum, slide, steep, suggest, suggested, valley
 from optarena.lrfind.task import lr_find_task
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "slide",
     "steep",
     "suggest",
+    "suggested",
     "valley",
 ]

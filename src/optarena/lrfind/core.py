@@ -1,17 +1,19 @@
 """The LR range test (Smith 2015, "Cyclical Learning Rates for Training Neural Networks", §3.3),
-run the way fastai's ``Learner.lr_find`` runs it.
+run the way fastai's ``Learner.lr_find`` runs it (``fastai.callback.schedule.LRFinder``).
 
-One mini-batch per learning rate, the rates growing exponentially (or linearly) from ``start`` to
-``end``. The loss is smoothed by a debiased exponential moving average (fastai's
-``AvgSmoothLoss``: ``avg = beta * avg + (1 - beta) * loss``, reported as ``avg / (1 - beta**n)``)
-and the test stops once the smoothed loss exceeds ``diverge_factor`` times the best one so far,
-or at the first non-finite loss. The model, the optimizer, the gradients and the global torch RNG
-are restored afterwards, so the call leaves no trace.
+One mini-batch per learning rate; batch ``i`` of ``steps`` runs at
+``start * (end / start) ** (i / steps)`` (fastai's ``SchedExp`` at ``pos = train_iter / num_it``,
+so ``end`` itself is never tried), or linearly. The loss recorded against a rate is the one of the
+batch whose step used that rate, computed before the step. It is smoothed by fastai's
+``AvgSmoothLoss`` (``avg = beta * avg + (1 - beta) * loss``, reported debiased as
+``avg / (1 - beta**n)``, from the first batch on) and the test stops once the smoothed loss exceeds
+``diverge_factor`` times the best so far, or at the first non-finite loss. Suggestions read the
+smoothed curve without its first ``steps // 10`` and last 5 points, cut at the first NaN. The
+model, the optimizer, the gradients and the global torch RNG are restored afterwards.
 
-Two deliberate robustness changes to fastai, which trims the first ``steps // 10`` and the last 5
-points before suggesting: here the smoother also *restarts* after those first points, and the
-divergence check starts there too. A loss spike in the first steps therefore neither stops the
-test nor leaks, through the moving average's memory, into the curve the suggestions read.
+One deliberate robustness change to fastai: the divergence check (and the best loss it compares
+with) starts after the first ``steps // 10`` points, which the suggestions ignore anyway, so a
+loss spike on one of the first batches does not end the test.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ class LRFindResult:
 
     @property
     def suggested(self) -> float | None:
-        """The headline suggestion: the ``valley`` rule (fastai's default)."""
-        return self.suggestions.get("valley")
+        """The headline suggestion (:func:`optarena.lrfind.suggest.suggested`)."""
+        return self.suggestions.get("suggested")
 
     def summary(self) -> dict[str, Any]:
         """The JSON-ready line the CLI prints."""
@@ -65,15 +67,19 @@ class LRFindResult:
 
 
 def lr_schedule(start: float, end: float, steps: int, mode: str = "exp") -> np.ndarray:
-    """``steps`` learning rates from ``start`` to ``end`` inclusive, geometric or linear."""
+    """``steps`` learning rates from ``start`` towards ``end``, geometric or linear.
+
+    Rate ``i`` sits at ``pos = i / steps`` of the way (fastai ``LRFinder``): ``end`` is excluded.
+    """
     if not (math.isfinite(start) and math.isfinite(end)) or start <= 0 or end <= start:
         raise ValueError(f"need 0 < start < end, got start={start}, end={end}")
     if steps < 2:
         raise ValueError(f"steps must be at least 2, got {steps}")
+    pos = np.arange(steps, dtype=np.float64) / steps
     if mode == "exp":
-        return np.geomspace(start, end, steps)
+        return start * (end / start) ** pos
     if mode == "linear":
-        return np.linspace(start, end, steps)
+        return start + (end - start) * pos
     raise ValueError(f"mode must be 'exp' or 'linear', got {mode!r}")
 
 
@@ -135,7 +141,7 @@ def lr_range_test(
     existing optimizer over the model's parameters (its state is restored afterwards).
     Suggestions read the smoothed curve from ``skip_start`` (default ``steps // 10``) to
     ``skip_end`` points before its end, cut at the first non-finite value; a rule gets ``None``
-    when nothing is left.
+    when nothing is left. ``suggestions`` holds fastai's four rules and ``"suggested"``.
     """
     lrs = lr_schedule(start, end, steps, mode)
     if not 0 <= smooth < 1:
@@ -163,8 +169,6 @@ def lr_range_test(
         batches = _cycle_batches(batch_iter_factory)
         avg, count, best = 0.0, 0, math.inf
         for i, lr in enumerate(lrs):
-            if i == skip_start:
-                avg, count = 0.0, 0  # restart the smoother after the warm-up points
             for group in optimizer.param_groups:
                 group["lr"] = float(lr)
             x, y = next(batches)

@@ -11,7 +11,7 @@ from optarena.lrfind.core import SUGGESTION_NAMES, LRFindResult
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under colour-vision deficiency.
 _OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442")
-_MARKERS = {"valley": "o", "steep": "v", "minimum": "s", "slide": "D"}
+_MARKERS = {"valley": "o", "steep": "v", "minimum": "s", "slide": "D", "suggested": "*"}
 
 
 def plot_lr_find(
@@ -28,7 +28,7 @@ def plot_lr_find(
     ax.plot(lrs[finite], result.losses[finite], color="0.75", lw=1, label="loss (raw)")
     shown = np.arange(lrs.size) >= result.skip_start
     ax.plot(lrs[shown], smoothed[shown], color="#0072B2", lw=2, label="loss (smoothed)")
-    for i, name in enumerate(SUGGESTION_NAMES):
+    for i, name in enumerate((*SUGGESTION_NAMES, "suggested")):
         point = result.points.get(name)
         lr = result.suggestions.get(name)
         if point is None or lr is None:
@@ -37,7 +37,7 @@ def plot_lr_find(
             *point,
             linestyle="none",
             marker=_MARKERS[name],
-            markersize=9,
+            markersize=14 if name == "suggested" else 9,
             markeredgecolor="black",
             color=_OKABE_ITO[i],
             label=f"{name}: {lr:.3g}",

@@ -1,4 +1,4 @@
-"""Learning-rate suggestions from an LR range test curve, by fastai's four rules.
+"""Learning-rate suggestions from an LR range test curve: fastai's four rules and a headline.
 
 The rules follow ``fastai.callback.schedule`` (``valley``, ``slide``, ``minimum``, ``steep``;
 fastai docs, "Learning rate finder"): each takes the tested learning rates and the smoothed
@@ -8,9 +8,20 @@ losses (already trimmed and cut at the first non-finite value) and returns
 - ``minimum``: one tenth of the learning rate at the lowest loss.
 - ``steep``: the learning rate where the loss falls fastest against ``log(lr)``.
 - ``valley``: the longest valley (longest strictly decreasing subsequence of the loss), and a
-  point half way between its first and second thirds (ESRI's rule, adopted by fastai).
+  point half way between its first and second thirds (ESRI's rule, fastai's default).
 - ``slide``: ESRI's interval slide rule: walk left from the high-LR end while the gradient of the
   loss differs by more than ``thresh`` across a window of ``lr_diff`` points.
+
+The headline, :func:`suggested`, is *not* ``valley``. ``valley`` counts every point of a strictly
+decreasing *subsequence*, and the beta=0.98 moving average turns a long, noisy plateau into a
+slow monotone drift, so when the loss only falls over the last decade or so before it blows up
+(plain SGD on a small CNN: flat until 1e-2, falling to about 0.15, exploding after) the "valley"
+starts far back in the plateau and its middle lands one to two decades below where the loss
+actually falls.
+fastai's book (ch. 5, "The Learning Rate Finder") advises picking between one tenth of the
+minimum's rate and the point where the loss falls fastest; :func:`suggested` is exactly that:
+``steep``, kept within ``[minimum, 10 * minimum]`` (from the minimum's rate over ten down to the
+minimum's rate), which also catches a ``steep`` picked out of noise far from the minimum.
 """
 
 from __future__ import annotations
@@ -68,9 +79,9 @@ def valley(lrs: np.ndarray, losses: np.ndarray) -> Suggestion:
     lrs, losses = _as_arrays(lrs, losses)
     lds = longest_decreasing_lengths(losses)
     end = int(np.argmax(lds))
-    start = max(end - int(lds[end]), 0)
+    start = end - int(lds[end])
     sections = (end - start) / 3
-    i = start + int(sections) + int(sections / 2)
+    i = max(start + int(sections) + int(sections / 2), 0)
     return float(lrs[i]), (float(lrs[i]), float(losses[i]))
 
 
@@ -103,6 +114,18 @@ def slide(
     return lr, (lr, loss)
 
 
+def suggested(lrs: np.ndarray, losses: np.ndarray) -> Suggestion:
+    """``steep`` clipped to ``[minimum, 10 * minimum]`` (see the module docstring for why).
+
+    The plot point is on the curve, interpolated in ``log10(lr)`` as ``slide`` does.
+    """
+    lrs, losses = _as_arrays(lrs, losses)
+    low = minimum(lrs, losses)[0]
+    lr = float(np.clip(steep(lrs, losses)[0], low, 10 * low))
+    loss = float(np.interp(np.log10(lr), np.log10(lrs), losses))
+    return lr, (lr, loss)
+
+
 RULES: dict[str, Callable[[np.ndarray, np.ndarray], Suggestion]] = {
     "valley": valley,
     "steep": steep,
@@ -112,8 +135,10 @@ RULES: dict[str, Callable[[np.ndarray, np.ndarray], Suggestion]] = {
 
 
 def suggest(lrs: np.ndarray, losses: np.ndarray) -> dict[str, Suggestion | None]:
-    """Every rule on a curve; ``None`` for all when the curve is empty."""
+    """fastai's four rules and ``"suggested"`` on a curve; ``None`` for all when it is empty."""
     lrs, losses = np.asarray(lrs, dtype=np.float64), np.asarray(losses, dtype=np.float64)
     if lrs.size == 0:
-        return dict.fromkeys(RULES)
-    return {name: rule(lrs, losses) for name, rule in RULES.items()}
+        return dict.fromkeys([*RULES, "suggested"])
+    found: dict[str, Suggestion | None] = {name: rule(lrs, losses) for name, rule in RULES.items()}
+    found["suggested"] = suggested(lrs, losses)
+    return found

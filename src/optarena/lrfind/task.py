@@ -56,9 +56,12 @@ def lr_find_task(
             dataset.train, batch_size, seed=seed, epoch=epoch, transform=transform, train=True
         )
 
+    def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return task.loss_fn(logits, y) + task.penalty(model)  # what training optimizes
+
     return lr_range_test(
         model,
-        task.loss_fn,
+        loss_fn,
         batch_iter,
         lambda params: optim.create(optimizer_name, params, lr=start, **opt),
         start=start,
