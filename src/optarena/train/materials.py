@@ -52,7 +52,7 @@ def resolve_task(config: TrialConfig) -> Any:
     if config.task is not None:
         task = tasks.get(config.task)
         if config.model is not None:
-            task = task.replace(model=config.model) if hasattr(task, "replace") else task
+            task = task.replace(model=config.model)
         return task
     return tasks.from_data(config.data, model=config.model)
 
