@@ -88,7 +88,7 @@ def _row(
     acc = {r.config.get("seed"): _num((r.summary or {}).get("test_acc")) for r in done}
     s = summarize(acc.values())
     row: dict[str, Any] = {
-        "task": config.get("task"),
+        "task": task_of(config),
         "optimizer": config.get("optimizer"),
         "schedule": config.get("schedule") or "none",
         "lr": _num(config.get("lr")),
@@ -163,7 +163,12 @@ def _searched(store: Store, study: str) -> set[tuple[Any, ...]]:
 
 
 def _family(config: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (config.get("task"), config.get("optimizer"), config.get("schedule"))
+    return (task_of(config), config.get("optimizer"), config.get("schedule"))
+
+
+def task_of(config: Mapping[str, Any]) -> str:
+    """The task's name, or the data path of a study on a folder or file."""
+    return str(config.get("task") or config.get("data") or "-")
 
 
 def _targets(store: Store, study: str, target: float) -> dict[str, tuple[float, float]]:

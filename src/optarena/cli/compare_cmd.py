@@ -40,6 +40,7 @@ def compare(
     epochs: int = typer.Option(None, help="Epochs per trial (default: the task's)."),
     batch_size: int = typer.Option(None, help="Batch size (default: the task's)."),
     subset: int = typer.Option(None, help="Use at most N training examples."),
+    image_size: int = typer.Option(None, help="Resize images to N×N (image folders)."),
     schedule_unit: str = typer.Option(None, help="What schedules count: epoch or step."),
     name: str = typer.Option(
         None, help="Study name in the store (default: file stem or 'default')."
@@ -53,9 +54,13 @@ def compare(
     download: bool = typer.Option(None, help="Download a named dataset if missing."),
     device: str = typer.Option(None, help="auto, cpu, cuda, cuda:N or mps."),
     tune_trials: int = typer.Option(None, help="Search trials per optimizer for --lrs tune."),
+    tune_epochs: int = typer.Option(None, help="Epochs per search trial for --lrs tune."),
     retry_failed: bool = typer.Option(False, help="Run failed trials again."),
     lease: float = typer.Option(120.0, help="Seconds a trial's lease lasts without a heartbeat."),
-    no_report: bool = typer.Option(False, help="Skip writing the HTML report."),
+    report: bool = typer.Option(True, help="Write the HTML/Markdown report."),
+    smoke: bool = typer.Option(
+        False, help="Tiny budget (1 epoch, 1 seed, 256 examples) to check the study runs."
+    ),
 ) -> None:
     """Train every optimizer/schedule/LR × seed of a study, fairly, and print the leaderboard.
 
@@ -65,11 +70,15 @@ def compare(
       optarena compare
       optarena compare studies/default.toml --executor serial
       optarena compare --task mnist-cnn --optimizers sgd,momentum,adam --seeds 3 --epochs 2
+      optarena compare studies/mnist-learning-rates.toml --data-dir data/mnist --smoke
+
+    A file with `[parts.P]` tables runs each part as its own study `NAME.P`; `--smoke` runs
+    them as `NAME-smoke.P`.
     """
-    from optarena.study import DEFAULT_STUDY, check_names, parse_spec, run_study
+    from optarena.study import DEFAULT_STUDY, check_names, parse_spec
     from optarena.study.flags import merge_flags
-    from optarena.study.progress import StudyProgress
-    from optarena.study.spec import load_toml
+    from optarena.study.smoke import smoke_budget
+    from optarena.study.spec import load_toml, study_parts
     from optarena.train.run import store_path_for
 
     raw = load_toml(spec_file) if spec_file is not None else dict(DEFAULT_STUDY)
@@ -86,17 +95,44 @@ def compare(
         epochs=epochs,
         batch_size=batch_size,
         subset=subset,
+        image_size=image_size,
         schedule_unit=schedule_unit,
         data_dir=data_dir,
         download=download,
         device=device,
         tune_trials=tune_trials,
+        tune_epochs=tune_epochs,
     )
-    raw = merge_flags(raw, flags)
     study_name = name or raw.get("name") or (spec_file.stem if spec_file else "default")
-    spec = parse_spec(raw, name=study_name)
-    check_names(spec)
+    if smoke:
+        study_name = f"{study_name}-smoke"
+    specs = []
+    for part_name, part_raw in study_parts(raw, study_name):
+        part_raw = merge_flags(part_raw, flags)
+        spec = parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name)
+        check_names(spec)
+        specs.append(spec)
     store_path = store_path_for(out, store)
+    for spec in specs:
+        _run(spec, store_path, out, executor, workers, lease, retry_failed, address, report)
+
+
+def _run(
+    spec,
+    store_path: Path,
+    out: Path,
+    executor: str,
+    workers: int | None,
+    lease: float,
+    retry_failed: bool,
+    address: str | None,
+    report: bool,
+) -> None:
+    """Run one study (or part), print its leaderboard, write its report and range tests."""
+    from optarena.study import run_study
+    from optarena.study.lr_find import run_lr_finds
+    from optarena.study.progress import StudyProgress
+
     with StudyProgress() as progress:
         run = run_study(
             spec,
@@ -104,18 +140,20 @@ def compare(
             out=out,
             executor=executor,
             workers=workers,
-            name=study_name,
+            name=spec.name,
             progress=progress,
             lease_s=lease,
             retry_failed=retry_failed,
             address=address,
         )
     typer.echo(
-        f"\nstudy {study_name!r}: {len(run.executed)} trials run now, {run.skipped} already done, "
+        f"\nstudy {spec.name!r}: {len(run.executed)} trials run now, {run.skipped} already done, "
         f"{len(run.failed)} failed; store {store_path}",
         err=True,
     )
-    _finish(store_path, study_name, out, no_report)
+    _finish(store_path, spec.name, out, not report)
+    for found in run_lr_finds(spec, out / "reports" / spec.name):
+        typer.echo(f"lr-find {found['optimizer']}: suggested {found['suggested']}")
 
 
 def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:

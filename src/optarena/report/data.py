@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optarena.analysis.leaderboard import task_of
 from optarena.report.style import Look, looks
 
 SEED_KEYS = frozenset({"seed"})
@@ -89,7 +90,7 @@ def from_rows(
     )
     flat = [_flatten(c) for c in trials["config"]]
     varying = _varying_keys(flat)
-    trials["task"] = [c.get("task") for c in trials["config"]]
+    trials["task"] = [task_of(c) for c in trials["config"]]
     trials["optimizer"] = [str(c.get("optimizer", "?")) for c in trials["config"]]
     trials["lr"] = [_number(c.get("lr")) for c in trials["config"]]
     trials["schedule"] = [c.get("schedule") for c in trials["config"]]

@@ -23,7 +23,7 @@ def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _md_text(text: str) -> str:
-    return escape(text).replace("|", "\\|").replace("\n", " ")
+    return escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(

@@ -14,19 +14,31 @@ from optarena.study.spec import OptimizerEntry, StudySpec
 from optarena.train import TrialConfig
 
 
-def default_lr(optimizer: str) -> float:
-    """The optimizer's registered default learning rate."""
+def lr_source(optimizer: str, opt: dict[str, Any] | None = None) -> str:
+    """Whose learning-rate defaults apply: a wrapper's inner optimizer (``lookahead`` with
+    ``base = "sgd"`` steps with SGD's lr), else the optimizer itself."""
     from optarena import optim
 
-    return float(optim.spec(optimizer).defaults["lr"])
+    base = (opt or {}).get("base")
+    if isinstance(base, str) and "base" in optim.spec(optimizer).defaults:
+        return base
+    return optimizer
 
 
-def lrs_for(spec: StudySpec, entry: OptimizerEntry) -> tuple[float, ...]:
-    """The learning rates one optimizer is run at (its own ``lrs`` win over the study's)."""
+def default_lr(optimizer: str, opt: dict[str, Any] | None = None) -> float:
+    """The registered default learning rate (of the inner optimizer for a wrapper)."""
+    from optarena import optim
+
+    return float(optim.spec(lr_source(optimizer, opt)).defaults["lr"])
+
+
+def lrs_for(spec: StudySpec, entry: OptimizerEntry, opt: dict[str, Any]) -> tuple[float, ...]:
+    """The learning rates one optimizer setting is run at (its own ``lrs`` win over the
+    study's)."""
     if entry.lrs is not None:
         return entry.lrs
     if spec.lrs == "default":
-        return (default_lr(entry.optimizer),)
+        return (default_lr(entry.optimizer, opt),)
     if isinstance(spec.lrs, str):
         raise ValueError(f"lrs = {spec.lrs!r} must be resolved (tuning) before expansion")
     return spec.lrs
@@ -47,6 +59,7 @@ def base_config(spec: StudySpec, **fields: Any) -> TrialConfig:
         threads=1,
         data_dir=spec.data_dir,
         download=spec.download,
+        task_options=spec.task_options,
         **fields,
     )
 
@@ -62,7 +75,7 @@ def expand(spec: StudySpec, *, check: bool = True) -> list[TrialConfig]:
         for opt in entry.settings():
             for sched_entry in spec.schedules:
                 for sched in sched_entry.settings():
-                    for lr in lrs_for(spec, entry):
+                    for lr in lrs_for(spec, entry, opt):
                         for seed in spec.seeds:
                             config = base_config(
                                 spec,

@@ -63,8 +63,9 @@ def merge_flags(raw: Mapping[str, Any], flags: Mapping[str, Any]) -> dict[str, A
                 name: {**dict(body), **_params_for(name, params, current)}
                 for name, body in current.items()
             }
-    tune_trials = flags.pop("tune_trials", None)
-    if tune_trials is not None:
-        out["tune"] = {**dict(out.get("tune", {})), "trials": tune_trials}
+    for flag, key in (("tune_trials", "trials"), ("tune_epochs", "epochs")):
+        value = flags.pop(flag, None)
+        if value is not None:
+            out["tune"] = {**dict(out.get("tune", {})), key: value}
     out.update(flags)
     return out

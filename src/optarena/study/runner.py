@@ -192,6 +192,7 @@ def run_study(
     ``progress`` is an object with ``on_event(trial_id, event, payload)``, ``on_outcome`` and
     ``start(total, done)`` (see ``progress.StudyProgress``), or None. ``lrs = "tune"`` first
     runs the search (``tuning.tune``); ``"auto"`` takes each optimizer's LR from a range test.
+    A ``[pretrain]`` table first trains the backbone (``pretrain.py``).
     """
     name = name or spec.name
     store_path, out = Path(store_path), Path(out)
@@ -205,6 +206,10 @@ def run_study(
         retry_failed=retry_failed,
         address=address,
     )
+    if spec.pretrain is not None:
+        from optarena.study.pretrain import with_pretrained_backbone
+
+        spec = with_pretrained_backbone(spec, name=name, store_path=store_path, out=out)
     if spec.lrs in ("tune", "auto"):
         from optarena.study import tuning
 

@@ -66,7 +66,17 @@ _TOP_KEYS = (
     "device",
     "clip_grad",
     "tune",
+    "image_size",
+    "augment",
+    "model_kwargs",
+    "pretrain",
+    "lr_find",
+    "parts",
 )
+#: Top-level keys that override fields of the task (``TrialConfig.task_options``).
+TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs")
+_PRETRAIN_KEYS = ("task", "optimizer", "lr", "opt", "epochs", "batch_size", "subset", "seed")
+_LR_FIND_KEYS = ("optimizers", "start", "end", "steps", "subset", "seed")
 _OPT_RESERVED = ("optimizer", "opt", "grid", "search", "lrs")
 _SCHED_RESERVED = ("schedule", "sched", "grid")
 _TUNE_KEYS = ("trials", "sampler", "prune", "seed", "epochs")
@@ -142,6 +152,9 @@ class StudySpec:
     device: str = "auto"
     clip_grad: float | None = None
     tune: TuneSpec = TuneSpec()
+    task_options: dict[str, Any] = field(default_factory=dict)
+    pretrain: dict[str, Any] | None = None  # train a backbone first (``study/pretrain.py``)
+    lr_find: dict[str, Any] | None = None  # range tests run after the study
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (stored as the study's config)."""
@@ -201,7 +214,28 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
         device=str(raw.get("device", "auto")),
         clip_grad=_opt_float(raw, "clip_grad"),
         tune=_parse_tune(raw.get("tune", {})),
+        task_options=_parse_task_options(raw),
+        pretrain=_parse_pretrain(raw.get("pretrain")),
+        lr_find=_parse_lr_find(raw.get("lr_find")),
     )
+
+
+def study_parts(raw: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    """``[(study name, raw spec)]``: one per ``[parts.P]`` table (named ``NAME.P``; the table's
+    keys override the file's), or the file itself when it has no parts."""
+    if "parts" not in raw:
+        return [(name, dict(raw))]
+    base = {k: v for k, v in raw.items() if k != "parts"}
+    parts = _table(raw["parts"], "parts")
+    if not parts:
+        raise ValueError("`parts` is empty: leave it out, or add one table per part")
+    out = []
+    for label, body in parts.items():
+        body = _table(body, f"parts.{label}")
+        if "parts" in body or "name" in body:
+            raise ValueError(f"parts.{label}: a part cannot hold `parts` or `name`")
+        out.append((f"{name}.{label}", {**base, **body}))
+    return out
 
 
 def check_names(spec: StudySpec) -> None:
@@ -217,10 +251,18 @@ def check_names(spec: StudySpec) -> None:
             from optarena.errors import unknown_name
 
             raise unknown_name("schedule", entry.schedule, sorted(known))
-    if spec.task is not None:
-        from optarena import tasks
+    from optarena import tasks
 
+    if spec.task is not None:
         tasks.get(spec.task)
+    if spec.pretrain is not None:
+        tasks.get(spec.pretrain["task"])
+        optim.spec(spec.pretrain["optimizer"])
+    if spec.lr_find is not None:
+        if spec.task is None:
+            raise ValueError("lr_find needs a registered `task` (not a data path)")
+        for name in spec.lr_find["optimizers"]:
+            optim.spec(name)
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -382,6 +424,68 @@ def _parse_tune(value: Any) -> TuneSpec:
     if spec.sampler not in SAMPLERS:
         raise ValueError(f"tune.sampler must be one of {SAMPLERS}, got {spec.sampler!r}")
     return spec
+
+
+def _parse_task_options(raw: Mapping[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    size = raw.get("image_size")
+    if size is not None:
+        sizes = size if isinstance(size, list) else [size]
+        if len(sizes) not in (1, 2) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in sizes
+        ):
+            raise ValueError(
+                f"`image_size` must be a positive integer or [height, width], got {size!r}"
+            )
+        options["image_size"] = size if isinstance(size, int) else list(size)
+    if "augment" in raw:
+        augment = raw["augment"]
+        augment = (
+            [a.strip() for a in augment.split(",") if a.strip()]
+            if isinstance(augment, str)
+            else augment
+        )
+        if not isinstance(augment, list) or not all(a in ("crop", "flip") for a in augment):
+            raise ValueError(f"`augment` must list 'crop' and/or 'flip', got {raw['augment']!r}")
+        options["augment"] = list(augment)
+    if "model_kwargs" in raw:
+        options["model_kwargs"] = _table(raw["model_kwargs"], "model_kwargs")
+    return options
+
+
+def _parse_pretrain(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    body = _table(value, "pretrain")
+    _check_keys(body, _PRETRAIN_KEYS, "pretrain")
+    if not isinstance(body.get("task"), str):
+        raise ValueError("pretrain.task must name the registered task the backbone learns on")
+    for key in ("epochs", "batch_size", "subset"):
+        _opt_int(body, key)
+    if "lr" in body:
+        _parse_lrs(body["lr"], "pretrain.lr")
+    body.setdefault("optimizer", "adam")
+    body["opt"] = _table(body.get("opt", {}), "pretrain.opt")
+    return body
+
+
+def _parse_lr_find(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    body = _table(value, "lr_find")
+    _check_keys(body, _LR_FIND_KEYS, "lr_find")
+    names = body.get("optimizers")
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ValueError("lr_find.optimizers must list the optimizers to range-test")
+    body["optimizers"] = names
+    for key in ("steps", "subset"):
+        _opt_int(body, key)
+    for key in ("start", "end"):
+        if key in body:
+            _parse_lrs(body[key], f"lr_find.{key}")
+    return body
 
 
 def _check_keys(raw: Mapping[str, Any], known: Sequence[str], where: str) -> None:

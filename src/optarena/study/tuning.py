@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from optarena.store import Store, TrialState
-from optarena.study.expand import base_config
+from optarena.study.expand import base_config, lr_source
 from optarena.study.spec import OptimizerEntry, StudySpec
 
 PRUNED = "pruned by successive halving"
@@ -57,8 +57,8 @@ def _search(
     search = optuna.create_study(
         direction="maximize", sampler=sampler_cls(seed=t.seed), pruner=pruner
     )
-    low, high = optim.spec(entry.optimizer).lr_range
     fixed = entry.settings()[0]
+    low, high = optim.spec(lr_source(entry.optimizer, fixed)).lr_range
     schedule = spec.schedules[0]
     for _ in range(t.trials):
         trial = search.ask()

@@ -38,6 +38,7 @@ class TrialConfig:
     clip_grad: float | None = None
     no_decay_norm_bias: bool = False
     divergence_factor: float = 20.0
+    task_options: dict[str, Any] = field(default_factory=dict)  # Task field overrides
     # runtime only (not part of the trial id)
     device: str = "auto"
     threads: int = 1
@@ -70,8 +71,12 @@ class TrialConfig:
         return dataclasses.asdict(self)
 
     def identity(self) -> dict[str, Any]:
-        """The fields that make this trial what it is (the trial id hashes these)."""
-        return {k: v for k, v in self.to_dict().items() if k not in RUNTIME_FIELDS}
+        """The fields that make this trial what it is (the trial id hashes these); empty
+        ``task_options`` are left out, so adding that field kept every earlier trial id."""
+        identity = {k: v for k, v in self.to_dict().items() if k not in RUNTIME_FIELDS}
+        if not identity["task_options"]:
+            del identity["task_options"]
+        return identity
 
     @property
     def trial_id(self) -> str:

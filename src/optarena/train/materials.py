@@ -48,13 +48,18 @@ class Materials:
 
 
 def resolve_task(config: TrialConfig) -> Any:
-    """The registered task, or one built from a data path; ``model`` overrides the default."""
+    """The registered task, or one built from a data path; ``model`` overrides the default and
+    ``task_options`` override other task fields (``model_kwargs`` is merged, not replaced)."""
     if config.task is not None:
         task = tasks.get(config.task)
         if config.model is not None:
             task = task.replace(model=config.model)
-        return task
-    return tasks.from_data(config.data, model=config.model)
+    else:
+        task = tasks.from_data(config.data, model=config.model)
+    options = dict(config.task_options)
+    if "model_kwargs" in options:
+        options["model_kwargs"] = {**task.model_kwargs, **options["model_kwargs"]}
+    return task.replace(**options) if options else task
 
 
 def check_optimizer_and_schedule(config: TrialConfig) -> Any:
