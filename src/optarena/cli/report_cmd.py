@@ -23,23 +23,52 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        study: str = typer.Argument(..., help="Study name in the store."),
+        study: list[str] = typer.Argument(..., help="Study name(s) in the store."),
         store: Path = typer.Option(Path("runs/optarena.db"), "--store", help="Results store."),
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
         port: int = typer.Option(8000, "--port", help="Port for --serve (0: any free port)."),
+        page: Path = typer.Option(
+            None, "--page", help="Write one results page (Markdown) for the study or studies."
+        ),
+        title: str = typer.Option(None, "--title", help="The results page's title."),
+        command: str = typer.Option(None, "--command", help="The command the page quotes."),
+        intro: Path = typer.Option(None, "--intro", help="Markdown file opening the page."),
+        runs: Path = typer.Option(
+            Path("runs"), "--runs", help="The compare --out folder (its range tests)."
+        ),
     ) -> None:
         """Write report.html (self-contained), report.md, leaderboard.csv and the figures (PNG,
         SVG) of a study; prints the path of report.html.
 
+        With --page: one Markdown results page for one or more studies (e.g. the parts of a
+        study file), its figures in a folder beside it, and how the ranking changes between
+        the studies.
+
         Examples:  optarena report demo    optarena report demo --store runs/x.db --out out/
+          optarena report s.default-lrs s.tuned-lrs --page docs/results/s.md --command "..."
         """
         from optarena.report import build_report
+        from optarena.report.results_page import write_results_page
         from optarena.store import Store
 
+        if page is None and len(study) > 1:
+            raise ValueError("several studies make one results page: add --page FILE.md")
         with Store(store, create=False) as results:
-            page = build_report(results, study, out)
-        typer.echo(str(page))
+            if page is not None:
+                written = write_results_page(
+                    results,
+                    study,
+                    page,
+                    title=title or page.stem,
+                    command=command or "",
+                    intro=intro.read_text(encoding="utf-8") if intro else "",
+                    runs_out=runs,
+                )
+                typer.echo(str(written))
+                return
+            html = build_report(results, study[0], out)
+        typer.echo(str(html))
         if serve_page:
-            serve(page.parent, host, port)
+            serve(html.parent, host, port)
