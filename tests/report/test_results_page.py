@@ -84,3 +84,25 @@ def _run(argv: list[str]) -> int:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     return exit_info.value.code
+
+
+def test_ranking_is_compared_only_between_boards_that_share_entries_once():
+    import pandas as pd
+
+    from optarena.report.results_page import _comparable
+
+    def board(*entries: tuple[str, float]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "optimizer": [o for o, _ in entries],
+                "lr": [lr for _, lr in entries],
+                "hparams": "",
+                "schedule": "none",
+            }
+        )
+
+    same = board(("sgd", 0.1), ("adam", 0.01))
+    assert _comparable([same, board(("adam", 0.001), ("sgd", 0.3))])
+    assert not _comparable([same])
+    assert not _comparable([board(("sgd", 0.1), ("sgd", 0.01)), same])  # sgd twice: by lr
+    assert not _comparable([same, board(("lion", 0.1), ("adam", 0.01))])  # one shared entry

@@ -53,9 +53,12 @@ def entry_key(row: pd.Series) -> str:
     return " ".join(parts)
 
 
-def _unique_entries(board: pd.DataFrame) -> bool:
-    keys = [entry_key(r) for _, r in board.iterrows()]
-    return len(keys) == len(set(keys))
+def _comparable(boards: list[pd.DataFrame]) -> bool:
+    """Several boards that each list an entry once and share at least two entries."""
+    keys = [[entry_key(r) for _, r in board.iterrows()] for board in boards]
+    if len(keys) < 2 or any(len(k) != len(set(k)) for k in keys):
+        return False
+    return len(set.intersection(*(set(k) for k in keys))) >= 2
 
 
 def ranking_changes(boards: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -142,7 +145,7 @@ def write_results_page(
         "",
     ]
     boards = {s: leaderboard(store, s) for s in studies}
-    if len(studies) > 1 and all(_unique_entries(b) for b in boards.values()):
+    if _comparable(list(boards.values())):
         lines += [
             "## How the ranking changes",
             "",
