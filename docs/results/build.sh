@@ -1,6 +1,7 @@
 #!/bin/bash
 # Rebuild every results page from the stored runs (run from the repository root after the
-# commands in runs/classic/logs/*.cmd, i.e. the ones each page quotes, have finished).
+# commands in runs/classic/logs/*.cmd, i.e. the ones each page quotes, have finished; the
+# .done files beside them hold each command's exit code and measured wall time).
 set -euo pipefail
 store=${STORE:-runs/classic/optarena.db}
 runs=${RUNS:-runs/classic}
@@ -10,7 +11,8 @@ page() { # name, title, studies...
   if [ -n "$only" ] && [ "$only" != "$name" ]; then return; fi
   optarena report "$@" --store "$store" --runs "$runs" --page "docs/results/$name.md" \
     --title "$title" --intro "docs/results/intros/$name.md" \
-    --command "$(cat "$runs/logs/$name.cmd") --out $runs"
+    --command "$(cat "$runs/logs/$name.cmd") --out $runs" \
+    --wall-s "$(sed -n 's/.*wall_s=\([0-9]*\).*/\1/p' "$runs/logs/$name.done")"
 }
 page mnist-learning-rates "MNIST: learning rates and optimizers (Paddle MNIST tutorial)" \
   mnist-learning-rates.sgd-lrs mnist-learning-rates.optimizers

@@ -35,6 +35,9 @@ def register(app: typer.Typer) -> None:
         title: str = typer.Option(None, "--title", help="The results page's title."),
         command: str = typer.Option(None, "--command", help="The command the page quotes."),
         intro: Path = typer.Option(None, "--intro", help="Markdown file opening the page."),
+        wall_s: float = typer.Option(
+            None, "--wall-s", help="The command's measured wall time, for --page."
+        ),
         runs: Path = typer.Option(
             Path("runs"), "--runs", help="The compare --out folder (its range tests)."
         ),
@@ -65,6 +68,7 @@ def register(app: typer.Typer) -> None:
                     command=command or "",
                     intro=intro.read_text(encoding="utf-8") if intro else "",
                     runs_out=runs,
+                    wall_s=wall_s,
                 )
                 typer.echo(str(written))
                 return

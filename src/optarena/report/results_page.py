@@ -124,8 +124,11 @@ def write_results_page(
     command: str = "",
     intro: str = "",
     runs_out: Path | str = Path("runs"),
+    wall_s: float | None = None,
 ) -> Path:
-    """Write ``page`` and its figures folder (``<page stem>/<study>/``); returns ``page``."""
+    """Write ``page`` and its figures folder (``<page stem>/<study>/``); returns ``page``.
+    ``wall_s``: the command's measured wall time (else the store's first-start-to-last-end span,
+    which also covers reused trials that ran earlier for another study)."""
     page = Path(page)
     folder = page.parent / page.stem
     if folder.exists():
@@ -138,8 +141,12 @@ def write_results_page(
     lines += ["## How this was run", "", "```bash", command or "(command not recorded)", "```", ""]
     lines += [
         f"- Studies in the store: {', '.join(f'`{s}`' for s in studies)}.",
-        f"- Wall time: {_duration(study_span(store, studies))}, from the first trial's start "
-        "to the last trial's end, as the store recorded them.",
+        (
+            f"- Wall time: {_duration(wall_s)} for the command above, measured around it."
+            if wall_s is not None
+            else f"- Wall time: {_duration(study_span(store, studies))}, from the first trial's "
+            "start to the last trial's end, as the store recorded them."
+        ),
         f"- Machine: {info['platform']}, {info['cpu_count']} CPU cores, Python {info['python']}, "
         f"torch {info['torch']}, optarena {info['optarena']}.",
         "",
