@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         """LR range test (fastai lr_find): prints one JSON line of suggested learning rates.
 
         Keys: valley, steep, minimum, slide (fastai's rules), suggested, stopped_early.
-        suggested is steep kept within [minimum, 10*minimum] (fastai book: pick between the
+        suggested is steep kept within minimum to 10*minimum (fastai book: pick between the
         minimum's rate / 10 and the steepest fall), not valley, which lands one to two decades
         low when the loss falls only just before it explodes (e.g. SGD on mnist-cnn).
         The model and optimizer are left untouched.
