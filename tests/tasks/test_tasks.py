@@ -165,7 +165,7 @@ def test_load_data_passes_the_task_settings(fake_loader):
 
 
 def test_frozen_backbone_task_trains_a_head_on_cached_features(fake_loader, tmp_path, monkeypatch):
-    monkeypatch.setenv("OPTARENA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPTARENA_CACHE", str(tmp_path / "cache"))
     torch.manual_seed(0)
     weights = tmp_path / "cnn.pt"
     torch.save(models.create("mnist-cnn", (1, 8, 8), 2).state_dict(), weights)

@@ -167,8 +167,11 @@ def _family(config: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def task_of(config: Mapping[str, Any]) -> str:
-    """The task's name, or the data path of a study on a folder or file."""
-    return str(config.get("task") or config.get("data") or "-")
+    """The task's name, or the folder or file name of a study on data given by path."""
+    if config.get("task"):
+        return str(config["task"])
+    data = str(config.get("data") or "-").rstrip("/\\")
+    return data.replace("\\", "/").rsplit("/", 1)[-1] or data
 
 
 def _targets(store: Store, study: str, target: float) -> dict[str, tuple[float, float]]:

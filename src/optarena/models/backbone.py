@@ -152,8 +152,9 @@ def load_backbone(
 
 
 def default_cache_dir() -> Path:
-    root = os.environ.get("OPTARENA_CACHE_DIR") or Path.home() / ".cache" / "optarena"
-    return Path(root) / "features"
+    from optarena.data.cache import cache_root
+
+    return cache_root() / "features"
 
 
 def extract_features(
@@ -167,7 +168,7 @@ def extract_features(
     """The backbone's float32 N×D features of ``split`` (labels kept), computed once and cached.
 
     The cache key is ``sha256(backbone fingerprint | split fingerprint)``; a hit in memory or in
-    ``cache_dir`` (default ``$OPTARENA_CACHE_DIR/features`` or ``~/.cache/optarena/features``)
+    ``cache_dir`` (default ``$OPTARENA_CACHE/features`` or ``~/.cache/optarena/features``)
     skips the backbone entirely.
     """
     if batch_size < 1:
