@@ -78,7 +78,9 @@ def to_table(frame: pd.DataFrame, title: str | None = None, digits: int = 4) -> 
         hidden |= {"ep→target", "s→target"}
     if frame.empty or not frame["n_pending"].any():
         hidden.add("pending")
-    table = Table(title=title, caption="* significantly worse than the leader (paired, p<0.05)")
+    marked = not frame.empty and "sig" in frame.columns and (frame["sig"] == "*").any()
+    caption = "* significantly worse than the leader (paired, p<0.05)" if marked else None
+    table = Table(title=title, caption=caption)
     view = [v for v in view if v[0] not in hidden]
     for header, justify, _ in view:
         table.add_column(header, justify=justify, overflow="fold")
