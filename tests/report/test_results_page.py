@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from optarena.analysis import leaderboard
@@ -60,6 +61,11 @@ def test_the_page_holds_the_command_the_boards_and_only_existing_figures(two_par
         for name in names:
             for mean in leaderboard(store, name)["mean"]:
                 assert f"{mean:.4f}" in text  # the numbers are the store's
+            trials = pd.read_csv(page.parent / "cmp" / name / "trials.csv")
+            stored = {t.id: t.summary["test_acc"] for t in store.trials(name, role=None)}
+            assert dict(zip(trials["trial_id"], trials["test_acc"], strict=True)) == stored
+            epochs = pd.read_csv(page.parent / "cmp" / name / "epochs.csv")
+            assert set(epochs["trial_id"]) == set(stored) and (epochs["epoch"] == 1).all()
 
 
 def test_ranking_changes_line_up_each_entry_across_parts(two_parts):

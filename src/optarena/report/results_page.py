@@ -86,6 +86,7 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
 
     target = folder / study
     build_report(store, study, target)
+    write_trial_data(store, study, target)
     (target / "report.html").unlink(missing_ok=True)
     for svg in target.glob("*.svg"):
         svg.unlink()
@@ -95,7 +96,31 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
     text = _VECTOR_LINK.sub("", text)
     text = _LINK.sub(lambda m: f"]({rel}/{m.group(1)})", text)
     text = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", text, flags=re.M)
-    return text + _lr_find_section(runs_out / "reports" / study, target, rel)
+    data = (
+        f"Every trial's config and summary: [trials.csv]({rel}/trials.csv); every epoch's "
+        f"metrics: [epochs.csv]({rel}/epochs.csv)."
+    )
+    return text + "\n" + data + "\n" + _lr_find_section(runs_out / "reports" / study, target, rel)
+
+
+def write_trial_data(store: Any, study: str, target: Path) -> None:
+    """``trials.csv`` (one row per trial: config and summary, search trials too) and
+    ``epochs.csv`` (every epoch-level metric row) of ``study``, straight from the store, so a
+    page's numbers can be checked without the store file."""
+    rows = []
+    for record in store.trials(study, role=None):
+        config, summary = record.config, record.summary or {}
+        row = {"trial_id": record.id, "role": record.role, "state": record.state.value}
+        for key in ("optimizer", "lr", "schedule", "seed", "epochs", "subset"):
+            row[key] = config.get(key)
+        row["opt"] = json.dumps(config.get("opt") or {}, sort_keys=True)
+        row["sched"] = json.dumps(config.get("sched") or {}, sort_keys=True)
+        for key in ("best_val_acc", "best_epoch", "test_acc", "final_test_acc", "wall_s"):
+            row[key] = summary.get(key)
+        rows.append(row)
+    pd.DataFrame(rows).to_csv(target / "trials.csv", index=False)
+    epochs = store.metrics_frame(study=study, level="epoch")
+    epochs.drop(columns=["step"]).to_csv(target / "epochs.csv", index=False)
 
 
 def _lr_find_section(source: Path, target: Path, rel: str) -> str:
