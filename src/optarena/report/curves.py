@@ -67,7 +67,8 @@ def entry_curves(data: StudyData, label: str) -> Figure:
             ax.set_xlabel("epoch")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel(METRIC_TITLE[name].lower())
-            ax.legend(loc="best")
+            if ax.get_legend_handles_labels()[0]:  # an entry whose every seed diverged has none
+                ax.legend(loc="best")
         band_note = ", band: min–max" if seeds > 1 else ""
         fig.suptitle(f"{label} — mean of {seeds} seed{'s' * (seeds != 1)}{band_note}")
     return fig

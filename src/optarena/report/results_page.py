@@ -53,6 +53,12 @@ def entry_key(row: pd.Series) -> str:
     return " ".join(parts)
 
 
+def _accuracy(mean: float, diverged: int) -> str:
+    if pd.isna(mean):
+        return "diverged" if diverged else "-"
+    return f"{mean:.4f}"
+
+
 def _comparable(boards: list[pd.DataFrame]) -> bool:
     """Several boards that each list an entry once and share at least two entries."""
     keys = [[entry_key(r) for _, r in board.iterrows()] for board in boards]
@@ -72,7 +78,9 @@ def ranking_changes(boards: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "entry": [entry_key(r) for _, r in board.iterrows()],
                 f"{label} rank": board["rank"].astype(int).to_numpy(),
                 f"{label} lr": [f"{v:.3g}" for v in board["lr"]],
-                f"{label} test acc": [f"{v:.4f}" for v in board["mean"]],
+                f"{label} test acc": [
+                    _accuracy(v, n) for v, n in zip(board["mean"], board["n_diverged"], strict=True)
+                ],
             }
         )
         merged = frame if merged is None else merged.merge(frame, on="entry", how="outer")
