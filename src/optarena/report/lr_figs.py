@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from optarena.report.bars import mean_ci
 from optarena.report.data import StudyData
-from optarena.report.style import new_figure, outside_legend, styled
+from optarena.report.style import below_legend, new_figure, outside_legend, styled
 
 
 def lr_traces(data: StudyData) -> dict[str, pd.DataFrame]:
@@ -45,8 +45,12 @@ def lr_curves(data: StudyData) -> Figure | None:
     traces = lr_traces(data)
     if not traces:
         return None
+    longest = max(len(label) for label in traces)
+    many = len(traces) > 6 or longest > 40
+    ncol = 1 if longest > 45 else 2
     with styled():
-        fig, axes = new_figure(1, 1, width=7.4, height=4.2)
+        rows_below = -(-len(traces) // ncol) if many else 0
+        fig, axes = new_figure(1, 1, width=9.0 if many else 7.4, height=4.2 + 0.24 * rows_below)
         ax = axes[0][0]
         for label, trace in traces.items():
             look = data.look[label]
@@ -65,7 +69,7 @@ def lr_curves(data: StudyData) -> Figure | None:
         ax.set_title("Learning-rate schedules as run")
         ax.set_xlabel("optimizer step")
         ax.set_ylabel("learning rate")
-        outside_legend(ax)
+        below_legend(ax, ncol) if many else outside_legend(ax)
     return fig
 
 

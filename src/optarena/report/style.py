@@ -83,6 +83,12 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: fl
     return fig, axes
 
 
+def below_legend(ax, ncol: int = 2) -> None:
+    """A legend under ``ax`` in ``ncol`` columns (for many or long labels)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=ncol, fontsize="small")
+
+
 def outside_legend(ax, **kwargs) -> None:
     """A legend to the right of ``ax`` (keeps curves unobstructed)."""
     handles, labels = ax.get_legend_handles_labels()
