@@ -28,7 +28,7 @@ def pretrain_config(spec: StudySpec) -> TrialConfig:
     return TrialConfig(
         task=body["task"],
         optimizer=optimizer,
-        lr=float(body.get("lr") or default_lr(optimizer)),
+        lr=float(body.get("lr") or default_lr(optimizer, body.get("opt"))),
         opt=dict(body.get("opt", {})),
         epochs=body.get("epochs"),
         batch_size=body.get("batch_size"),
