@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from optarena.optim import builtin as _builtin  # noqa: F401  (registers torch's optimizers)
+from optarena.optim import dialects as _dialects  # noqa: F401  (paddle:NAME, keras:NAME)
 from optarena.optim import own as _own  # noqa: F401  (registers optarena's own)
 from optarena.optim.adabelief import AdaBelief
 from optarena.optim.lamb import Lamb

@@ -7,6 +7,7 @@ unknown keys are rejected with the accepted list, values are checked against the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,11 +15,21 @@ import torch
 
 from optarena.imports import is_object_path, load_object
 from optarena.optim._checks import COMMON_RULES, Interval
-from optarena.optim.aliases import translate
+from optarena.optim.aliases import framework_spellings, translate
 from optarena.optim.spec import Factory, OptimizerSpec, signature_defaults
 from optarena.registry import Registry
 
 _REGISTRY: Registry[OptimizerSpec] = Registry("optimizer")
+
+#: ``DIALECT:NAME`` prefixes of the framework dialects (``optarena.optim.dialects``).
+DIALECTS = ("paddle", "keras")
+_WARNED: set[str] = set()
+
+
+def dialect_of(name: str) -> str:
+    """``"paddle"`` / ``"keras"`` for a dialect name, ``""`` for a plain one."""
+    head, sep, _ = name.partition(":") if isinstance(name, str) else ("", "", "")
+    return head if sep and head in DIALECTS else ""
 
 #: lr used when a user's optimizer declares no default lr.
 FALLBACK_LR = 1e-3
@@ -58,7 +69,7 @@ def register(
     ``spec_fields`` are :class:`OptimizerSpec` fields (``defaults``, ``lr_range``, flags,
     ``reference``, ``description``, ``constraints``, ``aliases``).
     """
-    if isinstance(name, str) and is_object_path(name):
+    if isinstance(name, str) and is_object_path(name) and not dialect_of(name):
         raise ValueError(f"{name!r} looks like a 'module:Name' path; pick a plain name")
     return _REGISTRY.add(name, build_spec(name, factory, **spec_fields), overwrite=overwrite)
 
@@ -68,21 +79,25 @@ def unregister(name: str) -> None:
     _REGISTRY.remove(name)
 
 
-def names() -> list[str]:
-    """Registered optimizer names, sorted."""
-    return _REGISTRY.names()
+def names(dialect: str = "") -> list[str]:
+    """Registered optimizer names, sorted: the plain (torch-rule) ones, or those of
+    ``dialect`` (``"paddle"``, ``"keras"``)."""
+    if dialect and dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r} (known: {', '.join(DIALECTS)})")
+    return [n for n in _REGISTRY.names() if dialect_of(n) == dialect]
 
 
 def spec(name: str) -> OptimizerSpec:
     """The spec of a registered name, or of a ``package.module:ClassName`` Optimizer class."""
-    if isinstance(name, str) and name not in _REGISTRY and is_object_path(name):
+    path = isinstance(name, str) and is_object_path(name) and not dialect_of(name)
+    if path and name not in _REGISTRY:
         return _spec_from_path(name)
     return _REGISTRY.get(name)
 
 
-def catalog() -> list[dict[str, Any]]:
-    """One row per registered optimizer: name, defaults, lr_range, reference."""
-    return [_REGISTRY.get(n).row() for n in _REGISTRY.names()]
+def catalog(dialect: str = "") -> list[dict[str, Any]]:
+    """One row per registered optimizer of ``dialect`` (see :func:`names`)."""
+    return [_REGISTRY.get(n).row() for n in names(dialect)]
 
 
 def _spec_from_path(path: str) -> OptimizerSpec:
@@ -97,6 +112,7 @@ def check_hparams(s: OptimizerSpec, hparams: Mapping[str, Any]) -> dict[str, Any
     """Translate spellings, reject unknown keys and bad values; returns the cleaned mapping."""
     accepted = s.named_params
     hp = translate(hparams, accepted, s.defaults, s.aliases)
+    _say_which_rule(s.name, framework_spellings(hparams, hp))
     if not s.accepts_any:
         unknown = sorted(set(hp) - accepted)
         if unknown:
@@ -117,6 +133,21 @@ def check_hparams(s: OptimizerSpec, hparams: Mapping[str, Any]) -> dict[str, Any
         if rule.size and not isinstance(value, tuple):
             hp[key] = tuple(value)
     return hp
+
+
+def _say_which_rule(name: str, spellings: list[str]) -> None:
+    """Warn once per plain name given framework spellings that it runs torch's rule."""
+    if not spellings or dialect_of(name) or name in _WARNED:
+        return
+    _WARNED.add(name)
+    others = [f"{d}:{name}" for d in DIALECTS if f"{d}:{name}" in _REGISTRY]
+    hint = f"; for a framework's rule use {' or '.join(map(repr, others))}" if others else ""
+    warnings.warn(
+        f"optimizer {name!r} got framework spelling(s) {', '.join(map(repr, spellings))}: "
+        f"it runs torch's rule{hint}",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def create(name: str, params: Iterable[Any], **hparams: Any) -> torch.optim.Optimizer:

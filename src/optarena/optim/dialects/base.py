@@ -1,0 +1,85 @@
+"""The base class of the framework-dialect optimizers: one per-tensor update rule each.
+
+A dialect optimizer reproduces another framework's update *as that framework computes it*
+(Paddle 2.x ``paddle.optimizer``, Keras 3 ``keras.optimizers``), in torch. Subclasses set
+``_defaults`` and implement :meth:`DialectOptimizer._update` for one tensor; this class keeps
+the step count, the lazily created state and the weight-decay form the framework uses:
+``"l2"`` (Paddle's ``L2Decay``: ``g + wd * p``), ``"decoupled"`` (Keras, Paddle's AdamW:
+``p - lr * wd * p`` before the update) or ``"none"`` (the rule handles it itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+import torch
+
+from optarena.optim._checks import checked
+
+
+class DialectOptimizer(torch.optim.Optimizer):
+    """A ``torch.optim.Optimizer`` running a framework's per-tensor rule (see module doc)."""
+
+    #: ``lr`` plus every hyper-parameter with the framework's default.
+    _defaults: ClassVar[Mapping[str, Any]] = {}
+    #: ``"l2"``, ``"decoupled"`` or ``"none"``: how ``weight_decay`` acts (see module doc).
+    decay: ClassVar[str] = "none"
+    #: the framework class reproduced, e.g. ``"paddle.optimizer.RMSProp"``.
+    follows: ClassVar[str] = ""
+
+    def __init__(self, params: Iterable[Any], **hparams: Any) -> None:
+        unknown = sorted(set(hparams) - set(self._defaults))
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: unknown hyper-parameter(s) {unknown}")
+        merged = {**self._defaults, **hparams}
+        if merged.get("weight_decay") is None and "weight_decay" in merged:
+            merged["weight_decay"] = 0.0  # the frameworks' None means no decay
+        super().__init__(params, checked(merged, self._rules()))
+
+    def _rules(self) -> dict[str, Any]:
+        """Extra value rules by key (the common ones apply otherwise)."""
+        return {}
+
+    def _init_state(self, p: torch.Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """Create the per-tensor state (called once, before the first update)."""
+
+    def _update(
+        self, p: torch.Tensor, g: torch.Tensor, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        raise NotImplementedError
+
+    def _begin_group(self, group: dict[str, Any]) -> None:
+        """Hook run once per group and step, before its tensors (for whole-group rules)."""
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            self._begin_group(group)
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad
+                if g.is_sparse:
+                    raise ValueError(f"{type(self).__name__} does not take sparse gradients")
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    self._init_state(p, state, group)
+                state["step"] += 1
+                wd = float(group.get("weight_decay", 0.0) or 0.0)
+                if wd and self.decay == "l2":
+                    g = g.add(p, alpha=wd)
+                elif wd and self.decay == "decoupled":
+                    p.mul_(1.0 - group["lr"] * wd)
+                self._update(p, g, state, group)
+        return loss
+
+
+def zeros(p: torch.Tensor) -> torch.Tensor:
+    """A zero state tensor shaped like ``p``."""
+    return torch.zeros_like(p, memory_format=torch.preserve_format)

@@ -1,0 +1,333 @@
+"""Keras 3 optimizers (``keras.optimizers``), reproduced in torch with Keras' defaults.
+
+Each class follows the ``update_step`` of Keras 3 (checked against keras 3.x on the torch
+backend by ``tests/optim/test_frameworks.py``). ``weight_decay`` is Keras' decoupled decay,
+``p -= lr * wd * p`` before the update, for every class. Keras' per-optimizer extras (gradient
+clipping, EMA, loss scaling, gradient accumulation) are training-loop options optarena does not
+reproduce. Reference: https://keras.io/api/optimizers/
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+from optarena.optim._checks import Interval
+from optarena.optim.dialects.base import DialectOptimizer, zeros
+
+_B = {"betas": (0.9, 0.999)}
+Group = dict[str, Any]
+State = dict[str, Any]
+
+
+class _Keras(DialectOptimizer):
+    decay = "decoupled"
+
+
+class SGD(_Keras):
+    """``keras.optimizers.SGD``: ``m = mu m - lr g``; ``p += mu m - lr g`` with Nesterov, else
+    ``p += m`` -- the lr sits inside the buffer (lr 1e-2)."""
+
+    _defaults = {"lr": 1e-2, "momentum": 0.0, "nesterov": False, "weight_decay": 0.0}
+    follows = "keras.optimizers.SGD"
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        mu, lr = group["momentum"], group["lr"]
+        if mu == 0:
+            p.add_(g, alpha=-lr)
+            return
+        m = state.setdefault("momentum", zeros(p))
+        m.mul_(mu).add_(g, alpha=-lr)
+        p.add_(m * mu - lr * g if group["nesterov"] else m)
+
+
+class RMSprop(_Keras):
+    """``keras.optimizers.RMSprop``: ``inc = lr g / sqrt(v [- a^2] + eps)`` (eps inside the
+    root); with momentum ``m = mu m + inc``, ``p -= m`` (lr 1e-3, rho 0.9, eps 1e-7)."""
+
+    _defaults = {
+        "lr": 1e-3,
+        "rho": 0.9,
+        "momentum": 0.0,
+        "eps": 1e-7,
+        "centered": False,
+        "weight_decay": 0.0,
+    }
+    follows = "keras.optimizers.RMSprop"
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        rho = group["rho"]
+        v = state.setdefault("velocity", zeros(p)).mul_(rho).addcmul_(g, g, value=1 - rho)
+        denom = v.clone()
+        if group["centered"]:
+            a = state.setdefault("average_grad", zeros(p)).mul_(rho).add_(g, alpha=1 - rho)
+            denom.addcmul_(a, a, value=-1)
+        inc = g * group["lr"] / denom.add_(group["eps"]).sqrt_()
+        if group["momentum"] > 0:
+            m = state.setdefault("momentum", zeros(p))
+            inc = m.mul_(group["momentum"]).add_(inc)
+        p.sub_(inc)
+
+
+class Adam(_Keras):
+    """``keras.optimizers.Adam``: ``p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)``
+    -- eps is *not* bias-corrected, unlike torch (eps 1e-7)."""
+
+    _defaults = {"lr": 1e-3, **_B, "eps": 1e-7, "amsgrad": False, "weight_decay": 0.0}
+    follows = "keras.optimizers.Adam"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["m"], state["v"] = zeros(p), zeros(p)
+        if group["amsgrad"]:
+            state["v_hat"] = zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        (b1, b2), t = group["betas"], state["step"]
+        alpha = group["lr"] * math.sqrt(1 - b2**t) / (1 - b1**t)
+        m = state["m"].add_((g - state["m"]) * (1 - b1))
+        v = state["v"].add_((g * g - state["v"]) * (1 - b2))
+        if group["amsgrad"]:
+            v = torch.maximum(state["v_hat"], v, out=state["v_hat"])
+        p.sub_(m * alpha / (v.sqrt() + group["eps"]))
+
+
+class AdamW(Adam):
+    """``keras.optimizers.AdamW``: Keras' Adam with weight decay 0.004."""
+
+    _defaults = {**Adam._defaults, "weight_decay": 0.004}
+    follows = "keras.optimizers.AdamW"
+
+
+class Adamax(_Keras):
+    """``keras.optimizers.Adamax``: ``u = max(b2 u, |g|)``,
+    ``p -= lr m / ((1 - b1^t)(u + eps))``."""
+
+    _defaults = {"lr": 1e-3, **_B, "eps": 1e-7, "weight_decay": 0.0}
+    follows = "keras.optimizers.Adamax"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["m"], state["u"] = zeros(p), zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        (b1, b2), t = group["betas"], state["step"]
+        m = state["m"].add_((g - state["m"]) * (1 - b1))
+        u = torch.maximum(state["u"].mul_(b2), g.abs(), out=state["u"])
+        p.sub_(group["lr"] * m / ((1 - b1**t) * (u + group["eps"])))
+
+
+class Adagrad(_Keras):
+    """``keras.optimizers.Adagrad``: ``G += g^2``, ``p -= lr g / sqrt(G + eps)``
+    (lr 1e-3, G starts at 0.1)."""
+
+    _defaults = {
+        "lr": 1e-3,
+        "initial_accumulator_value": 0.1,
+        "eps": 1e-7,
+        "weight_decay": 0.0,
+    }
+    follows = "keras.optimizers.Adagrad"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["sum"] = torch.full_like(p, group["initial_accumulator_value"])
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        acc = state["sum"].addcmul_(g, g)
+        p.sub_(group["lr"] * g / (acc + group["eps"]).sqrt())
+
+
+class Adadelta(_Keras):
+    """``keras.optimizers.Adadelta`` (Zeiler 2012): lr 1e-3, rho 0.95, eps 1e-7."""
+
+    _defaults = {"lr": 1e-3, "rho": 0.95, "eps": 1e-7, "weight_decay": 0.0}
+    follows = "keras.optimizers.Adadelta"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["acc_grad"], state["acc_delta"] = zeros(p), zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        rho, eps = group["rho"], group["eps"]
+        acc_g = state["acc_grad"].mul_(rho).addcmul_(g, g, value=1 - rho)
+        delta = -((state["acc_delta"] + eps).sqrt() * g) / (acc_g + eps).sqrt()
+        state["acc_delta"].mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        p.add_(group["lr"] * delta)
+
+
+class Nadam(_Keras):
+    """``keras.optimizers.Nadam``: ``u_t = b1 (1 - 0.5 * 0.96^t)`` (no momentum-decay factor,
+    unlike torch's NAdam), eps outside the root (lr 1e-3, eps 1e-7)."""
+
+    _defaults = {"lr": 1e-3, **_B, "eps": 1e-7, "weight_decay": 0.0}
+    follows = "keras.optimizers.Nadam"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["m"], state["v"], state["u_product"] = zeros(p), zeros(p), 1.0
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        (b1, b2), t = group["betas"], state["step"]
+        u_t = b1 * (1.0 - 0.5 * 0.96**t)
+        u_next = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        state["u_product"] *= u_t
+        prod = state["u_product"]
+        m = state["m"].add_((g - state["m"]) * (1 - b1))
+        v = state["v"].add_((g * g - state["v"]) * (1 - b2))
+        m_hat = u_next * m / (1 - prod * u_next) + (1 - u_t) * g / (1 - prod)
+        v_hat = v / (1 - b2**t)
+        p.sub_(m_hat * group["lr"] / (v_hat.sqrt() + group["eps"]))
+
+
+class Lion(_Keras):
+    """``keras.optimizers.Lion`` (Chen et al. 2023): ``p -= lr sign(b1 m + (1 - b1) g)``,
+    ``m = b2 m + (1 - b2) g`` (betas 0.9, 0.99)."""
+
+    _defaults = {"lr": 1e-3, "betas": (0.9, 0.99), "weight_decay": 0.0}
+    follows = "keras.optimizers.Lion"
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        b1, b2 = group["betas"]
+        m = state.setdefault("m", zeros(p))
+        p.sub_(group["lr"] * torch.sign(m * b1 + g * (1 - b1)))
+        m.mul_(b2).add_(g * (1 - b2))
+
+
+class Lamb(_Keras):
+    """``keras.optimizers.Lamb``: Adam direction ``m_hat / (sqrt(v_hat) + eps)`` scaled by the
+    trust ratio ``|p| / |update|`` (1 when either is 0); decay is decoupled (eps 1e-7)."""
+
+    _defaults = {"lr": 1e-3, **_B, "eps": 1e-7, "weight_decay": 0.0}
+    follows = "keras.optimizers.Lamb"
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["m"], state["v"] = zeros(p), zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        (b1, b2), t = group["betas"], state["step"]
+        m = state["m"].add_((g - state["m"]) * (1 - b1))
+        v = state["v"].add_((g * g - state["v"]) * (1 - b2))
+        update = (m / (1 - b1**t)) / ((v / (1 - b2**t)).sqrt() + group["eps"])
+        w_norm, u_norm = float(p.norm()), float(update.norm())
+        ratio = w_norm / u_norm if w_norm > 0 and u_norm > 0 else 1.0
+        p.sub_(ratio * group["lr"] * update)
+
+
+class Ftrl(_Keras):
+    """``keras.optimizers.Ftrl`` (McMahan et al. 2013): follow-the-regularized-leader with
+    L1/L2 strengths, shrinkage and ``beta`` (lr 1e-3, accumulator starts at 0.1)."""
+
+    _defaults = {
+        "lr": 1e-3,
+        "learning_rate_power": -0.5,
+        "initial_accumulator_value": 0.1,
+        "l1_regularization_strength": 0.0,
+        "l2_regularization_strength": 0.0,
+        "l2_shrinkage_regularization_strength": 0.0,
+        "beta": 0.0,
+        "weight_decay": 0.0,
+    }
+    follows = "keras.optimizers.Ftrl"
+
+    def _rules(self) -> dict[str, Any]:
+        non_neg = Interval(0.0)
+        return {
+            "learning_rate_power": Interval(hi=0.0),
+            "l1_regularization_strength": non_neg,
+            "l2_regularization_strength": non_neg,
+            "l2_shrinkage_regularization_strength": non_neg,
+            "beta": non_neg,
+        }
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["accumulator"] = torch.full_like(p, group["initial_accumulator_value"])
+        state["linear"] = zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        lr, power = group["lr"], group["learning_rate_power"]
+        l1 = group["l1_regularization_strength"]
+        l2 = group["l2_regularization_strength"] + group["beta"] / (2.0 * lr)
+        shrunk = g + 2 * group["l2_shrinkage_regularization_strength"] * p
+        acc = state["accumulator"]
+        new_acc = acc + g * g
+        linear = state["linear"]
+        linear.add_(shrunk - (new_acc.pow(-power) - acc.pow(-power)) / lr * p)
+        quadratic = new_acc.pow(-power) / lr + 2 * l2
+        p.copy_((linear.clamp(-l1, l1) - linear) / quadratic)
+        acc.copy_(new_acc)
+
+
+class Adafactor(_Keras):
+    """``keras.optimizers.Adafactor`` (Shazeer & Stern 2018): factored second moments over the
+    last two dimensions, relative step ``min(lr, 1 / sqrt(t))``, update clipping."""
+
+    _defaults = {
+        "lr": 1e-3,
+        "beta_2_decay": -0.8,
+        "epsilon_1": 1e-30,
+        "epsilon_2": 1e-3,
+        "clip_threshold": 1.0,
+        "relative_step": True,
+        "weight_decay": 0.0,
+    }
+    follows = "keras.optimizers.Adafactor"
+
+    def _rules(self) -> dict[str, Any]:
+        return {
+            "beta_2_decay": Interval(hi=0.0),
+            "epsilon_1": Interval(0.0),
+            "epsilon_2": Interval(0.0),
+            "clip_threshold": Interval(0.0, lo_open=True),
+        }
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["v"] = zeros(p)
+        if p.dim() >= 2:
+            state["r"] = p.new_zeros(p.shape[:-1])
+            state["c"] = p.new_zeros((*p.shape[:-2], p.shape[-1]))
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        t = state["step"]
+        lr = group["lr"]
+        if group["relative_step"]:
+            lr = min(lr, 1 / math.sqrt(t))
+        rho_t = min(lr, 1 / math.sqrt(t))
+        alpha = max(group["epsilon_2"], float(_rms(p))) * rho_t
+        sq = g * g + group["epsilon_1"]
+        beta = 1 - t ** group["beta_2_decay"]
+        if p.dim() >= 2:
+            r = state["r"].mul_(beta).add_((1 - beta) * sq.mean(dim=-1))
+            c = state["c"].mul_(beta).add_((1 - beta) * sq.mean(dim=-2))
+            state["v"].copy_((r / r.mean(dim=-1, keepdim=True)).unsqueeze(-1) * c.unsqueeze(-2))
+        else:
+            state["v"].mul_(beta).add_((1 - beta) * sq)
+        u = g / state["v"].sqrt()
+        u = u / max(1.0, float(_rms(u)) / group["clip_threshold"])
+        p.sub_(alpha * u)
+
+
+def _rms(x: torch.Tensor) -> torch.Tensor:
+    return x.square().mean().sqrt()
+
+
+#: optarena name -> (class, lr range searched by tuners)
+CLASSES: dict[str, tuple[type[DialectOptimizer], tuple[float, float]]] = {
+    "sgd": (SGD, (1e-5, 1.0)),
+    "rmsprop": (RMSprop, (1e-5, 1e-1)),
+    "adam": (Adam, (1e-5, 1e-1)),
+    "adamw": (AdamW, (1e-5, 1e-1)),
+    "adamax": (Adamax, (1e-5, 1e-1)),
+    "adagrad": (Adagrad, (1e-5, 1.0)),
+    "adadelta": (Adadelta, (1e-5, 10.0)),
+    "nadam": (Nadam, (1e-5, 1e-1)),
+    "lion": (Lion, (1e-6, 1e-2)),
+    "lamb": (Lamb, (1e-5, 1e-1)),
+    "ftrl": (Ftrl, (1e-5, 1.0)),
+    "adafactor": (Adafactor, (1e-5, 1e-1)),
+}
+
+#: Keras classes without a dialect entry, and why.
+NOT_OFFERED = {
+    "LossScaleOptimizer": "a mixed-precision wrapper, not an update rule",
+    "MultiOptimizer": "routes variables to inner optimizers; not an update rule of its own",
+    "Muon": "not reproduced yet (Newton-Schulz orthogonalised momentum with an AdamW fallback)",
+    "ScheduleFreeAdamW": "not reproduced yet; optarena's schedule-free-adamw follows the paper",
+}
