@@ -36,6 +36,14 @@ EXAMPLES: dict[str, dict] = {
     "warmup-cosine": {"warmup_steps": 5, "total_steps": 50, "min_lr": 1e-4},
     "wsd": {"warmup_steps": 5, "total_steps": 50, "min_lr": 1e-4},
     "reduce-on-plateau": {"patience": 2},
+    "sequential": {
+        "schedules": ["constant", {"name": "cosine", "params": {"T_max": 80}}],
+        "milestones": [5],
+    },
+    "chained": {"schedules": [{"name": "exponential", "params": {"gamma": 0.99}}, "constant"]},
+    "linear-lr": {"total_iters": 10},
+    "constant-lr": {"factor": 0.5, "total_iters": 10},
+    "polynomial-lr": {"total_iters": 100, "power": 2.0},
 }
 ZERO_AT_START = {"noam", "warmup-cosine", "wsd"}  # documented: warm-up from 0 at t = 0
 ISSUE_NAMES = set(EXAMPLES)

@@ -136,15 +136,15 @@ def check_hparams(s: OptimizerSpec, hparams: Mapping[str, Any]) -> dict[str, Any
 
 
 def _say_which_rule(name: str, spellings: list[str]) -> None:
-    """Warn once per plain name given framework spellings that it runs torch's rule."""
-    if not spellings or dialect_of(name) or name in _WARNED:
+    """Warn once per plain name given framework spellings which rule runs."""
+    if not spellings or dialect_of(name) or name in _WARNED or name not in _REGISTRY:
         return
     _WARNED.add(name)
     others = [f"{d}:{name}" for d in DIALECTS if f"{d}:{name}" in _REGISTRY]
     hint = f"; for a framework's rule use {' or '.join(map(repr, others))}" if others else ""
     warnings.warn(
         f"optimizer {name!r} got framework spelling(s) {', '.join(map(repr, spellings))}: "
-        f"it runs torch's rule{hint}",
+        f"it runs the plain rule ({_REGISTRY.get(name).description}){hint}",
         UserWarning,
         stacklevel=4,
     )

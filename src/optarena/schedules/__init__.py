@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from optarena.schedules import dialects as _dialects  # noqa: F401  (paddle:NAME, keras:NAME)
 from optarena.schedules.base import Schedule
 from optarena.schedules.plateau import ReduceOnPlateau
 from optarena.schedules.plot import plot, values

@@ -126,15 +126,19 @@ def check_bool(name: str, value: Any) -> bool:
     return value
 
 
-def check_increasing_ints(name: str, values: Any, minimum: int = 1) -> tuple[int, ...]:
-    """A non-empty, strictly increasing sequence of integers >= ``minimum``."""
+def check_increasing_ints(
+    name: str, values: Any, minimum: int = 1, *, strict: bool = True
+) -> tuple[int, ...]:
+    """A non-empty, increasing sequence of integers >= ``minimum`` (repeats allowed unless
+    ``strict``)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise ValueError(f"{name} must be a list of integers, got {values!r}")
     items = tuple(check_int(f"each of {name}", v, minimum) for v in values)
     if not items:
         raise ValueError(f"{name} must not be empty")
-    if any(b <= a for a, b in zip(items[:-1], items[1:], strict=True)):
-        raise ValueError(f"{name} must be strictly increasing, got {list(items)}")
+    if any(b < a or (strict and b == a) for a, b in zip(items[:-1], items[1:], strict=True)):
+        how = "strictly increasing" if strict else "non-decreasing"
+        raise ValueError(f"{name} must be {how}, got {list(items)}")
     return items
 
 

@@ -59,7 +59,8 @@ class StepDecay(Schedule):
 @dataclasses.dataclass(frozen=True)
 class MultiStepDecay(Schedule):
     """Paddle ``MultiStepDecay`` / torch ``MultiStepLR``: ``base_lr * gamma ** k`` where ``k`` is
-    the number of milestones ``<= t`` (milestones strictly increasing)."""
+    the number of milestones ``<= t``; a repeated milestone applies ``gamma`` once per repeat, as
+    in torch."""
 
     milestones: tuple[int, ...]
     gamma: float = 0.1
@@ -67,7 +68,8 @@ class MultiStepDecay(Schedule):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _freeze(self, "milestones", check_increasing_ints("milestones", self.milestones))
+        milestones = check_increasing_ints("milestones", self.milestones, strict=False)
+        _freeze(self, "milestones", milestones)
         check_positive("gamma", self.gamma)
 
     def _lr(self, t: int) -> float:
@@ -140,17 +142,44 @@ class NaturalExpDecay(Schedule):
 
 @dataclasses.dataclass(frozen=True)
 class InverseTimeDecay(Schedule):
-    """Paddle ``InverseTimeDecay``: ``base_lr / (1 + gamma * t)``."""
+    """Inverse-time decay in either framework's spelling.
 
-    gamma: float
+    Paddle ``InverseTimeDecay`` (give ``gamma``): ``base_lr / (1 + gamma * t)``. Keras
+    ``InverseTimeDecay`` (give ``decay_rate`` and ``decay_steps``):
+    ``base_lr / (1 + decay_rate * t / decay_steps)``, with ``t / decay_steps`` floored when
+    ``staircase`` is true.
+    """
+
+    gamma: float | None = None
+    decay_rate: float | None = None
+    decay_steps: int | None = None
+    staircase: bool = False
     name = "inverse-time"
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_positive("gamma", self.gamma)
+        check_bool("staircase", self.staircase)
+        keras = self.decay_rate is not None or self.decay_steps is not None
+        if self.gamma is not None and keras:
+            raise ValueError("inverse-time: give either gamma or decay_rate and decay_steps")
+        if keras:
+            if self.decay_rate is None or self.decay_steps is None:
+                raise ValueError("inverse-time: the Keras form needs decay_rate and decay_steps")
+            check_non_negative("decay_rate", self.decay_rate)
+            check_int("decay_steps", self.decay_steps)
+        else:
+            if self.gamma is None:
+                raise ValueError("inverse-time needs gamma, or decay_rate and decay_steps")
+            check_positive("gamma", self.gamma)
+            if self.staircase:
+                raise ValueError("inverse-time: staircase applies only to the Keras form")
 
     def _lr(self, t: int) -> float:
-        return self.base_lr / (1.0 + self.gamma * t)
+        if self.gamma is not None:
+            return self.base_lr / (1.0 + self.gamma * t)
+        assert self.decay_rate is not None and self.decay_steps is not None
+        p = t // self.decay_steps if self.staircase else t / self.decay_steps
+        return self.base_lr / (1.0 + self.decay_rate * p)
 
 
 @dataclasses.dataclass(frozen=True)

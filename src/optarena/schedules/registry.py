@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from optarena.imports import is_object_path, load_object
 from optarena.registry import Registry
-from optarena.schedules import cyclic, decay, plateau, warmup
+from optarena.schedules import compose, cyclic, decay, plateau, warmup
 from optarena.schedules.base import Schedule
 
 Factory = Callable[..., Schedule]
@@ -31,6 +32,31 @@ class ScheduleSpec:
 
 
 _REGISTRY: Registry[ScheduleSpec] = Registry("schedule")
+
+#: ``DIALECT:NAME`` prefixes of the framework dialects (``optarena.schedules.dialects``).
+DIALECTS = ("paddle", "keras")
+#: Paddle/Keras argument spellings -> optarena's, renamed where a factory lacks the former.
+SPELLINGS = {
+    "end_learning_rate": "end_lr",
+    "max_learning_rate": "max_lr",
+    "step_size_up": "step_size",
+    "exp_gamma": "gamma",
+    "divide_factor": "div_factor",
+    "phase_pct": "pct_start",
+    "first_decay_steps": "T_0",
+    "t_mul": "T_mult",
+    "total_steps": "total_iters",
+    "epsilon": "eps",
+}
+#: spellings of the base rate itself (they replace ``base_lr``)
+BASE_SPELLINGS = ("learning_rate", "initial_learning_rate", "base_learning_rate")
+_WARNED: set[str] = set()
+
+
+def dialect_of(name: str) -> str:
+    """``"paddle"`` / ``"keras"`` for a dialect name, ``""`` for a plain one."""
+    head, sep, _ = name.partition(":") if isinstance(name, str) else ("", "", "")
+    return head if sep and head in DIALECTS else ""
 
 
 def register(
@@ -59,9 +85,11 @@ def register(
     return factory
 
 
-def names() -> list[str]:
-    """The registered schedule names, sorted."""
-    return _REGISTRY.names()
+def names(dialect: str = "") -> list[str]:
+    """The registered schedule names, sorted: the plain ones, or those of ``dialect``."""
+    if dialect and dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r} (known: {', '.join(DIALECTS)})")
+    return [n for n in _REGISTRY.names() if dialect_of(n) == dialect]
 
 
 def spec(name: str) -> ScheduleSpec:
@@ -108,7 +136,8 @@ def check_params(name: str, factory: Factory, params: Mapping[str, Any]) -> None
 
 
 def _factory(name: str) -> Factory:
-    if name not in _REGISTRY and isinstance(name, str) and is_object_path(name):
+    path = isinstance(name, str) and is_object_path(name) and not dialect_of(name)
+    if path and name not in _REGISTRY:
         factory = load_object(name)
         if not callable(factory):
             raise ValueError(f"{name!r} is not callable")
@@ -123,6 +152,7 @@ def create(name: str, base_lr: float, **params: Any) -> Schedule:
     0.010000000000000002
     """
     factory = _factory(name)
+    base_lr, params = _translate(name, factory, base_lr, params)
     check_params(name, factory, params)
     try:
         schedule = factory(base_lr, **params)
@@ -136,6 +166,35 @@ def create(name: str, base_lr: float, **params: Any) -> Schedule:
     return schedule
 
 
+def _translate(
+    name: str, factory: Factory, base_lr: float, params: dict[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    """Apply :data:`SPELLINGS` and :data:`BASE_SPELLINGS`; a plain name warns once."""
+    accepted = {p.name for p in _parameters(factory)}
+    out, renamed = dict(params), []
+    for source in BASE_SPELLINGS:
+        if source in out and source not in accepted:
+            base_lr = out.pop(source)
+            renamed.append(source)
+    for source, target in SPELLINGS.items():
+        if source in out and source not in accepted and target in accepted:
+            if target in out:
+                raise ValueError(f"schedule {name!r}: pass either {target!r} or {source!r}")
+            out[target] = out.pop(source)
+            renamed.append(source)
+    if renamed and not dialect_of(name) and name not in _WARNED and name in _REGISTRY:
+        _WARNED.add(name)
+        others = [f"{d}:{name}" for d in DIALECTS if f"{d}:{name}" in _REGISTRY]
+        hint = f"; for a framework's rule use {' or '.join(map(repr, others))}" if others else ""
+        warnings.warn(
+            f"schedule {name!r} got framework spelling(s) {', '.join(map(repr, renamed))}: "
+            f"it runs optarena's plain rule ({_REGISTRY.get(name).follows}){hint}",
+            UserWarning,
+            stacklevel=3,
+        )
+    return base_lr, out
+
+
 def from_config(config: Mapping[str, Any]) -> Schedule:
     """Inverse of ``Schedule.config()``: ``{"name", "base_lr", "params"}`` -> schedule."""
     if not isinstance(config, Mapping) or "name" not in config or "base_lr" not in config:
@@ -143,10 +202,11 @@ def from_config(config: Mapping[str, Any]) -> Schedule:
     return create(config["name"], config["base_lr"], **dict(config.get("params") or {}))
 
 
-def catalog() -> list[dict[str, Any]]:
-    """One row per schedule: name, the framework it follows, its parameters with defaults."""
+def catalog(dialect: str = "") -> list[dict[str, Any]]:
+    """One row per schedule of ``dialect`` (see :func:`names`): name, the framework it
+    follows, its parameters with defaults."""
     rows = []
-    for name in names():
+    for name in names(dialect):
         entry = _REGISTRY.get(name)
         params = ", ".join(_describe(p) for p in _parameters(entry.factory))
         rows.append({"name": name, "follows": entry.follows, "parameters": params or "-"})
@@ -159,7 +219,7 @@ _BUILTINS: tuple[tuple[type[Schedule], str], ...] = (
     (decay.MultiStepDecay, "Paddle MultiStepDecay / torch MultiStepLR"),
     (decay.ExponentialDecay, "Paddle ExponentialDecay / torch ExponentialLR; Keras"),
     (decay.NaturalExpDecay, "Paddle NaturalExpDecay"),
-    (decay.InverseTimeDecay, "Paddle InverseTimeDecay"),
+    (decay.InverseTimeDecay, "Paddle InverseTimeDecay; Keras InverseTimeDecay"),
     (decay.PolynomialDecay, "Paddle PolynomialDecay"),
     (decay.PiecewiseDecay, "Paddle PiecewiseDecay"),
     (decay.LambdaDecay, "Paddle LambdaDecay / torch LambdaLR"),
@@ -173,7 +233,12 @@ _BUILTINS: tuple[tuple[type[Schedule], str], ...] = (
     (cyclic.Cyclical, "Smith 2017 / torch CyclicLR"),
     (warmup.WarmupCosine, "timm / optax warmup-cosine"),
     (warmup.WarmupStableDecay, "warmup-stable-decay"),
-    (plateau.ReduceOnPlateau, "Paddle ReduceOnPlateau / torch ReduceLROnPlateau"),
+    (plateau.ReduceOnPlateau, "torch ReduceLROnPlateau"),
+    (compose.Sequential, "torch SequentialLR"),
+    (compose.Chained, "torch ChainedScheduler"),
+    (compose.LinearFactor, "torch LinearLR / Paddle LinearLR"),
+    (compose.ConstantFactor, "torch ConstantLR"),
+    (compose.PolynomialFactor, "torch PolynomialLR"),
 )
 
 for _cls, _follows in _BUILTINS:
