@@ -36,7 +36,8 @@ class SGD(DialectOptimizer):
 
 class Momentum(DialectOptimizer):
     """``paddle.optimizer.Momentum``: ``v = mu v + g``; ``p -= lr (g + mu v)`` with Nesterov,
-    else ``p -= lr v``; the gradient is first scaled by ``rescale_grad`` (lr 1e-3, mu 0.9)."""
+    else ``p -= lr v`` (lr 1e-3, mu 0.9). ``rescale_grad`` is accepted and, as in Paddle's
+    dynamic-graph mode (checked on paddlepaddle 3.3), has no effect."""
 
     _defaults = {
         "lr": 1e-3,
@@ -48,7 +49,7 @@ class Momentum(DialectOptimizer):
     follows = "paddle.optimizer.Momentum"
 
     def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
-        g = g * group["rescale_grad"] + group["weight_decay"] * p
+        g = g + group["weight_decay"] * p
         v = state.setdefault("velocity", zeros(p))
         mu = group["momentum"]
         v.mul_(mu).add_(g)
