@@ -68,7 +68,7 @@ class MultiStepDecay(Schedule):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        milestones = check_increasing_ints("milestones", self.milestones, strict=False)
+        milestones = check_increasing_ints("milestones", self.milestones, 0, strict=False)
         _freeze(self, "milestones", milestones)
         check_positive("gamma", self.gamma)
 
