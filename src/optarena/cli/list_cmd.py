@@ -38,13 +38,23 @@ def register(app: typer.Typer) -> None:
     def list_entries(
         kind: Kind = typer.Argument(..., help="What to list."),
         fmt: Format = typer.Option(Format.table, "--format", help="table, or json (names)."),
+        dialect: str = typer.Option(
+            "", "--dialect", help="Optimizers/schedules of a framework dialect: paddle or keras."
+        ),
     ) -> None:
         """List the registered optimizers, schedules, datasets, models or tasks.
 
-        Examples:  optarena list optimizers    optarena list schedules --format json
+        Plain names follow torch's rules; `--dialect paddle` (or keras) lists the `paddle:NAME`
+        entries that reproduce that framework.
+
+        Examples:  optarena list optimizers    optarena list schedules --dialect keras
         """
-        rows = importlib.import_module(_CATALOGS[kind]).catalog()
+        catalog = importlib.import_module(_CATALOGS[kind]).catalog
+        if dialect and kind not in (Kind.optimizers, Kind.schedules):
+            raise ValueError("--dialect applies to optimizers and schedules only")
+        rows = catalog(dialect) if dialect else catalog()
         if fmt is Format.json:
             print_json([row["name"] for row in rows])
         else:
-            print_table(rows, title=f"optarena {kind.value}")
+            suffix = f" ({dialect} dialect)" if dialect else ""
+            print_table(rows, title=f"optarena {kind.value}{suffix}")

@@ -47,7 +47,8 @@ def _register_all() -> None:
     for dialect, table in TABLES.items():
         for name, (cls, lr_range) in table.items():
             doc = (cls.__doc__ or "").strip().splitlines()[0]
-            page = cls.follows.rsplit(".", 1)[-1].lower() if dialect == "keras" else cls.follows
+            page = cls.follows.rsplit(".", 1)[-1]
+            page = page.lower() if dialect == "keras" else page
             register(
                 f"{dialect}:{name}",
                 _factory(cls),

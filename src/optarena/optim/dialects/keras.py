@@ -331,3 +331,23 @@ NOT_OFFERED = {
     "Muon": "not reproduced yet (Newton-Schulz orthogonalised momentum with an AdamW fallback)",
     "ScheduleFreeAdamW": "not reproduced yet; optarena's schedule-free-adamw follows the paper",
 }
+
+#: name -> what differs from the plain name (checked numerically by tests/frameworks/)
+DIFFERS = {
+    "sgd": "lr inside the momentum buffer (`m = mu m - lr g`): differs from torch once the lr "
+    "changes; `momentum` is an argument (plain `momentum` is SGD with 0.9)",
+    "rmsprop": "eps inside the root, lr inside the momentum buffer; lr 1e-3, rho 0.9, eps 1e-7 "
+    "(plain: lr 1e-2, alpha 0.99, eps 1e-8)",
+    "adam": "eps not bias-corrected (`sqrt(v) + eps` beside `lr sqrt(1 - b2^t)`); eps 1e-7; "
+    "weight decay decoupled",
+    "adamw": "as keras:adam with weight decay 0.004 (plain: eps 1e-8, weight decay 0.01)",
+    "adamax": "eps added to `u` in the denominator (plain: inside the max); lr 1e-3, eps 1e-7",
+    "adagrad": "eps inside the root; accumulator starts at 0.1; lr 1e-3",
+    "adadelta": "lr 1e-3, rho 0.95, eps 1e-7 (plain: lr 1.0, rho 0.9, eps 1e-6)",
+    "nadam": "Keras' schedule `u_t = b1 (1 - 0.5 * 0.96^t)` without torch's momentum decay; "
+    "eps 1e-7, lr 1e-3",
+    "lion": "same rule as `lion`; default lr 1e-3 (plain: 1e-4)",
+    "lamb": "weight decay decoupled (outside the trust ratio); eps 1e-7 (plain: 1e-6, decay 0.01)",
+    "ftrl": "no plain counterpart",
+    "adafactor": "Keras' Adafactor; no plain counterpart",
+}

@@ -162,3 +162,17 @@ FACTORIES: dict[str, tuple[Callable[..., Schedule], str]] = {
     "cosine-restarts": (CosineDecayRestarts, "CosineDecayRestarts"),
 }
 
+
+#: name -> what differs from the plain name (checked numerically by tests/frameworks/)
+DIFFERS = {
+    "exponential": "Keras spellings; the plain name takes the same (`decay_rate`, `decay_steps`)",
+    "piecewise": "switches after a boundary (`t <= boundary` keeps the earlier value; plain "
+    "switches at it)",
+    "polynomial": "`end_learning_rate` for `end_lr`; end rate default 1e-4 as plain",
+    "inverse-time": "Keras spellings; the plain name takes the same (`decay_rate`, "
+    "`decay_steps`, `staircase`)",
+    "cosine": "holds `alpha * lr` after `decay_steps` (plain `cosine` rises again past `T_max`); "
+    "optional warm-up to `warmup_target`",
+    "cosine-restarts": "`alpha` is relative to lr; default `t_mul` 2.0; Keras' closed-form "
+    "period arithmetic",
+}

@@ -233,3 +233,17 @@ FACTORIES: dict[str, tuple[Callable[..., Schedule], str]] = {
     "linear-lr": (linear_lr, "LinearLR"),
     "reduce-on-plateau": (ReduceOnPlateau, "ReduceOnPlateau"),
 }
+
+#: name -> what differs from the plain name (checked numerically by tests/frameworks/)
+DIFFERS = {
+    "multistep": "milestones strictly increasing and gamma < 1 (plain: repeats allowed)",
+    "multiplicative": "Paddle spells the factor `lr_lambda` (plain: `factor`)",
+    "linear-warmup": "`end_lr` is required",
+    "cosine-restarts": "integer `T_mult` only (plain also takes a float and `m_mul`)",
+    "one-cycle": "absolute `end_learning_rate` (plain: `final_div_factor`), `divide_factor`, "
+    "`phase_pct`; at `t = total_steps` one step past the end",
+    "clr": "Paddle's spellings (`max_learning_rate`, `step_size_up`, `exp_gamma`)",
+    "linear-lr": "Paddle spells `total_iters` as `total_steps`",
+    "reduce-on-plateau": "ignores the metric during cooldown (plain, like torch, still records "
+    "a better value); `epsilon` for `eps`",
+}
