@@ -245,9 +245,12 @@ def check_names(spec: StudySpec) -> None:
 
     for entry in spec.optimizers:
         optim.spec(entry.optimizer)
-    known = set(schedules.names())
+    from optarena.schedules.registry import DIALECTS, dialect_of
+
+    known = set(schedules.names()).union(*(schedules.names(d) for d in DIALECTS))
     for entry in spec.schedules:
-        if entry.schedule is not None and ":" not in entry.schedule and entry.schedule not in known:
+        name = entry.schedule
+        if name is not None and (":" not in name or dialect_of(name)) and name not in known:
             from optarena.errors import unknown_name
 
             raise unknown_name("schedule", entry.schedule, sorted(known))
