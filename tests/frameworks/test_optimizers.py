@@ -235,3 +235,16 @@ def test_the_plain_name_differs_where_the_issue_says(plain, framework, cls_name,
     ours = _torch_rule(plain, kwargs, p0, grads)
     err = _error(ours, theirs, p0)
     assert err > 1e-3, f"{plain} unexpectedly reproduces {framework}"
+
+
+def test_keras_sgd_momentum_differs_from_torch_once_the_lr_changes(keras):
+    """Keras keeps the lr inside the momentum buffer: same as torch at a fixed lr, not after a
+    change (issue 13)."""
+    p0, grads = _problem(3)
+    kwargs = {"learning_rate": 0.125, "momentum": 0.75}
+    for change, differs in ((False, False), (True, True)):
+        theirs = _keras(keras, "SGD", kwargs, p0, grads, change)
+        ours = _ours("keras:sgd", kwargs, p0, grads, change)
+        _assert_close(ours, theirs, p0, "keras:sgd")
+        plain = _ours("sgd", {"lr": 0.125, "momentum": 0.75}, p0, grads, change)
+        assert (_error(plain, theirs, p0) > 1e-3) == differs, change
