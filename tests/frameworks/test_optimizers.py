@@ -84,6 +84,9 @@ KERAS = [
     ("adafactor", "Adafactor", {}),
     ("adafactor", "Adafactor", {"learning_rate": 0.125, "relative_step": False,
                                 "clip_threshold": 0.5, "beta_2_decay": -0.5}),
+    ("schedule-free-adamw", "ScheduleFreeAdamW", {}),
+    ("schedule-free-adamw", "ScheduleFreeAdamW", {"learning_rate": 0.0625, "beta_1": 0.5,
+                                                  "warmup_steps": 5, "weight_decay": 0.25}),
 ]  # fmt: skip
 
 #: (dialect name, framework kwargs) also run with the lr changed mid-run (lr inside buffers)

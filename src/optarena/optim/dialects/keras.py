@@ -304,6 +304,38 @@ class Adafactor(_Keras):
         p.sub_(alpha * u)
 
 
+class ScheduleFreeAdamW(_Keras):
+    """``keras.optimizers.ScheduleFreeAdamW`` (Defazio et al. 2024) as Keras computes it: the
+    parameters always hold the gradient point ``y``; ``z`` starts at the parameters, the
+    average ``x`` is recovered from ``y`` and ``z`` each step; optional linear lr warm-up. No
+    ``train()``/``eval()`` switch (Keras has none) -- evaluation happens at ``y``.
+
+    As on Keras' torch backend (3.15), ``x_old`` is recovered with the *updated* ``z``: there
+    ``momentum.value`` aliases the variable that is then updated in place (on the JAX and
+    TensorFlow backends Keras uses the previous ``z``)."""
+
+    _defaults = {"lr": 0.0025, **_B, "eps": 1e-8, "warmup_steps": 0, "weight_decay": 0.0}
+    follows = "keras.optimizers.ScheduleFreeAdamW"
+
+    def _rules(self) -> dict[str, Any]:
+        return {"warmup_steps": Interval(0.0, integer=True)}
+
+    def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
+        state["z"], state["v"] = p.detach().clone(), zeros(p)
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group) -> None:
+        (b1, b2), t = group["betas"], state["step"]
+        lr = group["lr"]
+        if group["warmup_steps"] > 0:
+            lr *= min(t / group["warmup_steps"], 1.0)
+        v = state["v"].add_((g * g - state["v"]) * (1 - b2))
+        z = state["z"].sub_(lr * g / ((v / (1 - b2**t)).sqrt() + group["eps"]))
+        weight = 1.0 / t
+        x_old = (p - (1 - b1) * z) / b1
+        x_new = (1 - weight) * x_old + weight * z
+        p.copy_((1 - b1) * z + b1 * x_new)
+
+
 def _rms(x: torch.Tensor) -> torch.Tensor:
     return x.square().mean().sqrt()
 
@@ -322,6 +354,7 @@ CLASSES: dict[str, tuple[type[DialectOptimizer], tuple[float, float]]] = {
     "lamb": (Lamb, (1e-5, 1e-1)),
     "ftrl": (Ftrl, (1e-5, 1.0)),
     "adafactor": (Adafactor, (1e-5, 1e-1)),
+    "schedule-free-adamw": (ScheduleFreeAdamW, (1e-5, 1e-1)),
 }
 
 #: Keras classes without a dialect entry, and why.
@@ -329,7 +362,6 @@ NOT_OFFERED = {
     "LossScaleOptimizer": "a mixed-precision wrapper, not an update rule",
     "MultiOptimizer": "routes variables to inner optimizers; not an update rule of its own",
     "Muon": "not reproduced yet (Newton-Schulz orthogonalised momentum with an AdamW fallback)",
-    "ScheduleFreeAdamW": "not reproduced yet; optarena's schedule-free-adamw follows the paper",
 }
 
 #: name -> what differs from the plain name (checked numerically by tests/frameworks/)
@@ -350,4 +382,7 @@ DIFFERS = {
     "lamb": "weight decay decoupled (outside the trust ratio); eps 1e-7 (plain: 1e-6, decay 0.01)",
     "ftrl": "no plain counterpart",
     "adafactor": "Keras' Adafactor; no plain counterpart",
+    "schedule-free-adamw": "parameters hold `y` throughout (plain `schedule-free-adamw` swaps "
+    "to `x` for evaluation with `train()`/`eval()`); lr 2.5e-3 with optional `warmup_steps`; "
+    "follows Keras' torch backend, which recovers `x` with the updated `z`",
 }
