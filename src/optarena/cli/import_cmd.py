@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
         store: Path = typer.Option(DEFAULT_STORE, "--store", help="Results store file."),
         prefix: str = typer.Option("algoperf-v0.5", "--prefix", help="Study name prefix."),
         metrics: str = typer.Option(
-            "target", "--metrics", help="target (target metric and clock) or all (every column)."
+            "target",
+            "--metrics",
+            help="target (target metric, clock, step), val (validation metric and clock) or all.",
         ),
     ) -> None:
         """Import AlgoPerf's published eval_measurements.csv logs: one study per ruleset.

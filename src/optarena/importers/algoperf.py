@@ -176,7 +176,7 @@ def _nan_none(value: float) -> float | None:
 
 def _summary(evals: dict[str, list[float]], spec: dict[str, Any] | None) -> dict[str, Any]:
     clock = evals.get("score") or evals.get("accumulated_submission_time") or [math.nan]
-    steps = evals.get("global_step") or [math.nan]
+    steps = evals.get("global_step") or [math.nan] * len(clock)
     out: dict[str, Any] = {"epochs_run": len(clock), "wall_s": clock[-1], "steps": steps[-1]}
     if spec is None:
         return out
@@ -216,12 +216,13 @@ def import_algoperf(
     """Import every ``eval_measurements.csv`` under ``root`` (the folder holding ``logs/`` and
     the targets file) into ``store``; one study per ruleset, named ``PREFIX-<ruleset>``.
 
-    ``metrics="target"`` keeps each workload's target metric (validation and test) and the
-    clock; ``"all"`` keeps every logged metric (about twice the rows). Re-importing is
+    ``metrics="target"`` keeps each workload's target metric (validation and test), the clock
+    and the step; ``"val"`` only the validation metric and the clock (what scoring reads, half
+    the rows); ``"all"`` every logged metric (about twice the rows). Re-importing is
     idempotent (trial ids are config hashes; metric rows replace).
     """
-    if metrics not in ("target", "all"):
-        raise ValueError(f"metrics must be 'target' or 'all', not {metrics!r}")
+    if metrics not in ("val", "target", "all"):
+        raise ValueError(f"metrics must be 'val', 'target' or 'all', not {metrics!r}")
     root = Path(root)
     logs = _logs_root(root)
     targets = load_targets(root if root != logs else root.parent)
@@ -238,7 +239,7 @@ def import_algoperf(
         for sub, k, workload, framework, t, path in _trial_files(folder, skipped):
             spec = targets["workloads"].get(workload)
             try:
-                evals = read_evals(path, None if metrics == "all" else _keep(spec))
+                evals = read_evals(path, None if metrics == "all" else _keep(spec, metrics))
             except (OSError, ValueError, UnicodeDecodeError) as exc:
                 skipped.append(f"{path}: {exc}")
                 continue
@@ -275,13 +276,14 @@ def import_algoperf(
     return ImportSummary(tuple(studies), n_trials, n_rows, tuple(skipped))
 
 
-def _keep(spec: dict[str, Any] | None) -> Callable[[str], bool] | None:
-    """The columns ``metrics="target"`` converts: the clock, the step and the target metric."""
+def _keep(spec: dict[str, Any] | None, metrics: str) -> Callable[[str], bool] | None:
+    """The columns ``metrics="target"`` (or ``"val"``) converts."""
     if spec is None:
         return None
     raw = "accuracy" if spec["metric"] == "acc" else spec["metric"]
-    names = {"score", "accumulated_submission_time", "global_step"}
-    names |= {f"validation/{raw}", f"test/{raw}"}
+    names = {"score", "accumulated_submission_time", f"validation/{raw}"}
+    if metrics == "target":
+        names |= {"global_step", f"test/{raw}"}
     return names.__contains__
 
 
