@@ -89,6 +89,8 @@ def budget_curves(
         groups.setdefault(key, []).append(math.nan if value is None else float(value))
     frames = []
     for (task, optimizer, schedule), values in sorted(groups.items()):
+        if all(math.isnan(v) for v in values):
+            continue  # no trial of this group recorded the metric
         curve = budget_curve(values, n_boot=n_boot, higher_is_better=higher_is_better)
         curve.insert(0, "schedule", schedule)
         curve.insert(0, "optimizer", optimizer)

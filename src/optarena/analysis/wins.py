@@ -22,6 +22,8 @@ from scipy import stats
 from optarena.analysis.leaderboard import entry_id, leaderboard
 from optarena.store import Store, TrialState
 
+TOP_DEFAULT = 5
+
 
 @dataclass(frozen=True)
 class WinProbability:
@@ -163,3 +165,36 @@ def top_entries(
             for _, r in ranked.iterrows()
         }
     return out
+
+
+def leaderboard_wins(
+    store: Store,
+    study: str,
+    board: pd.DataFrame,
+    *,
+    top: int = TOP_DEFAULT,
+    metric: str = "test_acc",
+    higher_is_better: bool = True,
+) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, dict[str, object]]]:
+    """For the leaderboard ``board``: ``{entry: {other entry: {p, low, high, n}}}`` over each
+    task's ``top`` entries, and the seeds planner's verdict per task for its top two."""
+    values: dict[str, dict[object, float]] = {}
+    for record in store.trials(study, state=TrialState.COMPLETE, role="final"):
+        v = (record.summary or {}).get(metric)
+        if v is not None:
+            values.setdefault(entry_id(record.config), {})[record.config.get("seed")] = float(v)
+    wins: dict[str, dict[str, dict[str, float]]] = {}
+    plans: dict[str, dict[str, object]] = {}
+    for task, part in board.groupby("task", sort=True):
+        ids = list(part.sort_values("rank")["entry"].head(top))
+        for a in ids:
+            wins[a] = {}
+            for b in ids:
+                if a != b:
+                    w = win_probability(
+                        values.get(a, {}), values.get(b, {}), higher_is_better=higher_is_better
+                    )
+                    wins[a][b] = {"p": w.p, "low": w.low, "high": w.high, "n": w.n}
+        if len(ids) >= 2:
+            plans[str(task)] = seeds_plan(values.get(ids[0], {}), values.get(ids[1], {}))
+    return wins, plans
