@@ -170,3 +170,17 @@ def test_published_v05_leaderboard(shared_data: Path, tmp_path: Path):
             assert sorted(scores.index) == sorted(published)
             for name, value in published.items():
                 assert abs(scores[name] - value) < 5e-4, (study, name, scores[name], value)
+
+
+def test_report_of_an_imported_study(logs: Path, tmp_path: Path):
+    from optarena.report import build_report
+
+    with Store(tmp_path / "s.db") as store:
+        import_algoperf(store, logs)
+        page = build_report(store, "algoperf-v0.5-external-tuning", tmp_path / "r")
+    text = page.read_text(encoding="utf-8")
+    assert "AlgoPerf benchmark score" in text and "data:image/png;base64," in text
+    scores = json.loads((tmp_path / "r" / "scores.json").read_text())
+    assert scores["s1"] == pytest.approx(1.0) and scores["s2"] == pytest.approx(33.25 / 99)
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "| 1 | s1 | 1 | 6/12 |" in md  # 6 of s1's 12 trials reach their target

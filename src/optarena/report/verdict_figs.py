@@ -23,9 +23,12 @@ def budget_figure(curves: pd.DataFrame, task: str) -> Figure | None:
         ax = axes[0][0]
         groups = list(part.groupby(["optimizer", "schedule"], sort=False))
         groups.sort(key=lambda g: -float(g[1]["expected"].iloc[-1]))
-        for (optimizer, schedule), curve in groups[:MAX_LINES]:
+        for i, ((optimizer, schedule), curve) in enumerate(groups[:MAX_LINES]):
             label = optimizer if schedule == "none" else f"{optimizer}/{schedule}"
-            (line,) = ax.plot(curve["k"], curve["expected"], marker="o", ms=3, lw=1.6, label=label)
+            (line,) = ax.plot(
+                curve["k"], curve["expected"], marker="o", ms=3, lw=1.6, label=label,
+                ls="-" if i < 10 else "--",
+            )  # fmt: skip
             if curve["low"].notna().any():
                 ax.fill_between(
                     curve["k"], curve["low"], curve["high"], color=line.get_color(), alpha=0.15
@@ -86,8 +89,9 @@ def time_profile_figure(profiles: pd.DataFrame, title: str) -> Figure | None:
         fig, axes = new_figure(1, 1, width=7.4, height=4.4)
         ax = axes[0][0]
         taus = profiles.columns.to_numpy(dtype=float)
-        for name, row in list(profiles.iterrows())[:MAX_LINES]:
-            ax.plot(taus, row.to_numpy(dtype=float), lw=1.6, label=str(name))
+        for i, (name, row) in enumerate(list(profiles.iterrows())[:MAX_LINES]):
+            style = "-" if i < 10 else "--"  # the colour cycle repeats after ten
+            ax.plot(taus, row.to_numpy(dtype=float), lw=1.6, ls=style, label=str(name))
         ax.set_ylim(-0.02, 1.02)
         ax.set_title(title)
         ax.set_xlabel("τ (ratio to the fastest time to target)")
