@@ -47,3 +47,14 @@ def test_section_files_and_text(toy, tmp_path):
     assert math.isfinite(numbers["time_to_target"][0]["seconds"])
     page = verdicts.insert_html("<html><body><p>x</p></body></html>", "<b>v</b>")
     assert page == "<html><body><p>x</p><b>v</b></body></html>"
+
+
+def test_study_spec_carries_targets():
+    from optarena.study import parse_spec
+
+    raw = {"task": "digits-mlp", "optimizers": ["sgd"], "targets": {"digits-mlp": 0.9}}
+    spec = parse_spec({**raw, "target_acc": 0.8})
+    assert spec.to_dict()["targets"] == {"digits-mlp": 0.9}
+    assert spec.to_dict()["target_acc"] == 0.8
+    with pytest.raises(ValueError, match="targets.digits-mlp"):
+        parse_spec({**raw, "targets": {"digits-mlp": "high"}})
