@@ -58,7 +58,8 @@ def wilson(successes: float, n: int, confidence: float = 0.95) -> tuple[float, f
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low, high = centre - half, centre + half
+    return (0.0 if low < 1e-12 else low), (1.0 if high > 1 - 1e-12 else high)
 
 
 def win_probability(

@@ -166,8 +166,9 @@ def build(store: Store, study: str, out: Path, *, higher_is_better: bool = True)
         plan = seeds_plan(entries[names[0]], entries[names[1]])
         plans[task] = plan
         md += [f"### Win probabilities: {_md_text(task)} (paired seeds, Wilson 95% interval)", ""]
-        md.append(_md_table(matrix))
-        parts.append(f"<h3>Win probabilities: {html.escape(task)}</h3>" + _html_table(matrix))
+        grid = _win_grid(matrix, names)
+        md.append(_md_table(grid))
+        parts.append(f"<h3>Win probabilities: {html.escape(task)}</h3>" + _html_table(grid))
         if plan["message"]:
             md += [f"**Seeds planner:** {_md_text(plan['message'])}.", ""]
             parts.append(
@@ -223,6 +224,16 @@ def build(store: Store, study: str, out: Path, *, higher_is_better: bool = True)
     parts.append("</section>")
     v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
     return v
+
+
+def _win_grid(matrix: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Rows beat columns: ``p [low, high]`` per cell (``-`` without shared seeds)."""
+    cell = {
+        (r.a, r.b): "-" if r.n == 0 else f"{r.p:.2f} [{r.low:.2f}, {r.high:.2f}] n={r.n}"
+        for r in matrix.itertuples(index=False)
+    }
+    rows = [{"P(row beats column)": a, **{b: cell.get((a, b), "") for b in names}} for a in names]
+    return pd.DataFrame(rows)
 
 
 def _figure(v: Verdicts, md: list[str], parts: list[str], out: Path, name: str, fig) -> None:
