@@ -58,3 +58,21 @@ def test_study_spec_carries_targets():
     assert spec.to_dict()["target_acc"] == 0.8
     with pytest.raises(ValueError, match="targets.digits-mlp"):
         parse_spec({**raw, "targets": {"digits-mlp": "high"}})
+
+
+def test_cross_task_scores_by_hand():
+    import pandas as pd
+
+    ttt = pd.DataFrame(
+        {
+            "task": ["t1", "t1", "t2", "t2", "t2"],
+            "optimizer": ["a", "b", "a", "b", "b"],
+            "schedule": ["none"] * 5,
+            "seconds": [10.0, 20.0, 20.0, math.inf, 90.0],  # b's best entry on t2: 90 > 4x20
+        }
+    )
+    profiles, scores = verdicts.cross_task_scores(ttt)
+    assert scores["a/none"] == pytest.approx(1.0)
+    # b: ratio 2 on t1, 4.5 on t2 (outside tau <= 4): rho = .5 from tau = 2 (grid index 33)
+    assert scores["b/none"] == pytest.approx(33.25 / 99)
+    assert verdicts.cross_task_scores(ttt[ttt["task"] == "t1"]) is None
