@@ -269,7 +269,7 @@ def _fmt(value: Any) -> str:
 
 
 def _md_table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    head = "| " + " | ".join(_md_cell(str(c)) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
     body = [
         "| " + " | ".join(_md_cell(x) for x in row) + " |" for row in frame.itertuples(index=False)
