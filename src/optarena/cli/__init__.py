@@ -14,6 +14,7 @@ from optarena.cli import (
     compare_cmd,
     data_cmd,
     demo_cmd,
+    import_cmd,
     list_cmd,
     report_cmd,
     results_cmd,
@@ -41,6 +42,7 @@ for _module in (
     results_cmd,
     report_cmd,
     tools_cmd,
+    import_cmd,
 ):
     _module.register(app)
 

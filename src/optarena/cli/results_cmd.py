@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
             None, "--target-acc", help="Also report epochs/seconds to this validation accuracy."
         ),
         role: str = typer.Option("final", help="Trials to rank: final, search, or all."),
+        budget: int = typer.Option(
+            None, "--budget", help="Rank by the expected best of this many search trials."
+        ),
     ) -> None:
         """Rank a study's entries by mean test accuracy over seeds, with 95% CIs.
 
@@ -39,12 +42,18 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--target-acc must be in [0, 1], not {target_acc}")
         if role not in ("final", "search", "all"):
             raise ValueError(f"--role must be final, search or all, not {role!r}")
+        from optarena.cli import verdicts_out
+
         with Store(store, create=False) as db:
+            if budget is not None:
+                verdicts_out.print_budget(db, study, budget, fmt.value)
+                return
             frame = leaderboard(
                 db, study, target_acc=target_acc, role=None if role == "all" else role
             )
+            wins, plans = verdicts_out.wins_for(db, study, frame)
         if fmt is Format.json:
-            print(export.to_json(frame))
+            print(verdicts_out.json_with_wins(frame, wins))
         elif fmt is Format.csv:
             print(export.to_csv(frame), end="")
         elif fmt is Format.markdown:
@@ -56,3 +65,4 @@ def register(app: typer.Typer) -> None:
                 console.print(f"study {study!r} has no trials yet")
                 return
             console.print(export.to_table(frame, title=f"optarena leaderboard: {study}"))
+            verdicts_out.print_plans(plans)

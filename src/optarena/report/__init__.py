@@ -38,13 +38,22 @@ def build_report(store: Any, study: str, out_dir: str | Path | None = None) -> P
     """Write the figures, ``leaderboard.csv``, ``report.md`` and ``report.html`` of ``study``
     into ``out_dir`` (default ``runs/reports/<study>/``); returns the path of report.html.
     An unknown study is a ``ValueError`` with close matches."""
+    from optarena.report import verdicts
+
+    out = Path(out_dir) if out_dir is not None else default_out_dir(study)
+    if store.study(study).config.get("source") == "algoperf":  # imported: its own compact page
+        from optarena.report.algoperf_report import build_algoperf_report
+
+        return build_algoperf_report(store, study, out)
     data = report_data.load(store, study)
     board = leaderboard(store, study)
-    out = Path(out_dir) if out_dir is not None else default_out_dir(study)
     out.mkdir(parents=True, exist_ok=True)
     figures = write_figures(data, out)
+    extra = verdicts.build(store, study, out)
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
-    (out / "report.md").write_text(render_markdown(data, board, figures), encoding="utf-8")
+    markdown = render_markdown(data, board, figures) + extra.markdown
+    (out / "report.md").write_text(markdown, encoding="utf-8")
     page = out / "report.html"
-    page.write_text(render_html(data, board, figures, machine_info()), encoding="utf-8")
+    text = render_html(data, board, figures, machine_info())
+    page.write_text(verdicts.insert_html(text, extra.html), encoding="utf-8")
     return page

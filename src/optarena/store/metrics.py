@@ -47,6 +47,20 @@ class MetricsMixin:
             )
         return len(values)
 
+    def log_metrics_many(self, rows_by_trial: Mapping[str, Iterable[MetricRow]]) -> int:
+        """``log_metrics`` for many trials in one transaction (bulk imports); returns the
+        number of rows written."""
+        values = [_metric_row(tid, row) for tid, rows in rows_by_trial.items() for row in rows]
+        if not values:
+            return 0
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO metrics (trial_id, step, epoch, split, name, value) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        return len(values)
+
     def truncate_metrics(
         self, trial_id: str, after_epoch: int, *, after_step: int | None = None
     ) -> int:

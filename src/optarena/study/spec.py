@@ -72,6 +72,8 @@ _TOP_KEYS = (
     "pretrain",
     "lr_find",
     "parts",
+    "target_acc",
+    "targets",
 )
 #: Top-level keys that override fields of the task (``TrialConfig.task_options``).
 TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs")
@@ -155,6 +157,8 @@ class StudySpec:
     task_options: dict[str, Any] = field(default_factory=dict)
     pretrain: dict[str, Any] | None = None  # train a backbone first (``study/pretrain.py``)
     lr_find: dict[str, Any] | None = None  # range tests run after the study
+    target_acc: float | None = None  # time-to-target: one target for every task
+    targets: dict[str, float] = field(default_factory=dict)  # ... or one per task
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (stored as the study's config)."""
@@ -217,7 +221,20 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
         task_options=_parse_task_options(raw),
         pretrain=_parse_pretrain(raw.get("pretrain")),
         lr_find=_parse_lr_find(raw.get("lr_find")),
+        target_acc=_opt_float(raw, "target_acc"),
+        targets=_parse_targets(raw.get("targets", {})),
     )
+
+
+def _parse_targets(raw: Any) -> dict[str, float]:
+    """``[targets]``: a validation target per task name (numbers only)."""
+    table = _table(raw, "targets")
+    out = {}
+    for task, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"targets.{task} must be a number, not {value!r}")
+        out[str(task)] = float(value)
+    return out
 
 
 def study_parts(raw: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:

@@ -1,0 +1,1 @@
+"""Importers: results produced elsewhere, read into the store so they look like any study."""
