@@ -48,7 +48,9 @@ def compare(
     executor: str = typer.Option("local", help="serial | local | ray | vectorized"),
     workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
     address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),
-    store: Path = typer.Option(None, help="Results store file (default: OUT/optarena.db)."),
+    store: str = typer.Option(
+        None, help="Results store file or postgresql://USER@HOST/DB (default: OUT/optarena.db)."
+    ),
     out: Path = typer.Option(DEFAULT_OUT, help="Run folder (checkpoints under trials/<id>/)."),
     data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
     download: bool = typer.Option(None, help="Download a named dataset if missing."),
@@ -159,9 +161,9 @@ def _run(
 def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
     """Print the leaderboard and write the report (plain table if analysis is unavailable)."""
     from optarena.cli.output import console, print_table
-    from optarena.store import Store
+    from optarena.store import open_store
 
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         try:
             from optarena.analysis import leaderboard, to_table
         except ImportError:
