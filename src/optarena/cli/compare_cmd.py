@@ -48,6 +48,9 @@ def compare(
     executor: str = typer.Option("local", help="serial | local | ray | vectorized"),
     workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
     address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),
+    storage: str = typer.Option(
+        None, help="Where Ray trials keep checkpoints: a path or s3://... URI (default: --out)."
+    ),
     store: str = typer.Option(
         None, help="Results store file or postgresql://USER@HOST/DB (default: OUT/optarena.db)."
     ),
@@ -116,7 +119,8 @@ def compare(
         specs.append(spec)
     store_path = store_path_for(out, store)
     for spec in specs:
-        _run(spec, store_path, out, executor, workers, lease, retry_failed, address, report)
+        ray_at = (address, storage)
+        _run(spec, store_path, out, executor, workers, lease, retry_failed, ray_at, report)
 
 
 def _run(
@@ -127,7 +131,7 @@ def _run(
     workers: int | None,
     lease: float,
     retry_failed: bool,
-    address: str | None,
+    ray_at: tuple[str | None, str | None],
     report: bool,
 ) -> None:
     """Run one study (or part), print its leaderboard, write its report and range tests."""
@@ -146,11 +150,14 @@ def _run(
             progress=progress,
             lease_s=lease,
             retry_failed=retry_failed,
-            address=address,
+            address=ray_at[0],
+            storage=ray_at[1],
         )
+    from optarena.store.postgres import redact
+
     typer.echo(
         f"\nstudy {spec.name!r}: {len(run.executed)} trials run now, {run.skipped} already done, "
-        f"{len(run.failed)} failed; store {store_path}",
+        f"{len(run.failed)} failed; store {redact(str(store_path))}",
         err=True,
     )
     _finish(store_path, spec.name, out, not report)

@@ -130,12 +130,13 @@ def run_trials(
     lease_s: float = DEFAULT_LEASE_S,
     retry_failed: bool = False,
     address: str | None = None,
+    storage: str | None = None,
 ) -> StudyRun:
     """Run every unfinished trial of ``trials`` (already registered in ``study``) exactly once."""
     owner = make_owner()
     run = StudyRun(study, list(trials))
     finished = _finished(retry_failed)
-    engine = make_executor(executor, workers=workers, address=address)
+    engine = make_executor(executor, workers=workers, address=address, storage=storage)
     with open_store(store_path) as store, _Heartbeat(store_path, owner, lease_s) as beat:
         run.skipped = sum(store.trial(t).state in finished for t in trials)
         try:
@@ -186,6 +187,7 @@ def run_study(
     lease_s: float = DEFAULT_LEASE_S,
     retry_failed: bool = False,
     address: str | None = None,
+    storage: str | None = None,
 ) -> StudyRun:
     """Expand ``spec``, record it as study ``name`` (default ``spec.name``) and run it.
 
@@ -205,6 +207,7 @@ def run_study(
         lease_s=lease_s,
         retry_failed=retry_failed,
         address=address,
+        storage=storage,
     )
     if spec.pretrain is not None:
         from optarena.study.pretrain import with_pretrained_backbone
