@@ -5,11 +5,11 @@ _optarena_pg() {
     local port="${OPTARENA_PG_PORT:-54329}" dir="${OPTARENA_PG_DIR:-${TMPDIR:-/tmp}/optarena-pg}"
     local bin run
     if [ -n "${OPTARENA_TEST_POSTGRES_URL:-}" ]; then return 0; fi
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1) || true
     if [ -z "$bin" ] && command -v apt-get >/dev/null 2>&1; then
         { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
             >/dev/null 2>&1 || echo "postgresql not installed: its store tests will skip"
-        bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+        bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1) || true
     fi
     [ -n "$bin" ] || return 0
     run=()

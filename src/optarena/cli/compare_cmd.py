@@ -118,6 +118,10 @@ def compare(
         check_names(spec)
         specs.append(spec)
     store_path = store_path_for(out, store)
+    if executor == "ray":
+        from optarena.study.executors.ray_executor import check_ray_options
+
+        check_ray_options(address, storage)
     for spec in specs:
         ray_at = (address, storage)
         _run(spec, store_path, out, executor, workers, lease, retry_failed, ray_at, report)

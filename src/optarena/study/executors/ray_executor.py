@@ -45,6 +45,14 @@ def check_address(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
         raise ValueError(f"cannot reach the Ray cluster at {address}: {exc}") from None
 
 
+def check_ray_options(address: str | None, storage: str | None) -> None:
+    """``--address`` and ``--storage`` checked before a study starts (``ValueError``)."""
+    if address:
+        check_address(address)
+    if storage:
+        StorageCheckpoints(storage).check()
+
+
 @dataclass
 class _Running:
     job: Job
