@@ -148,8 +148,11 @@ class RayExecutor(Executor):
                     del running[stream]
                     yield outcome
         finally:
-            for stream in running:
-                self.ray.cancel(stream, force=True)
+            for stream in running:  # e.g. Ctrl-C: stop the trials still in flight
+                try:
+                    self.ray.cancel(stream, force=True)
+                except Exception:  # already finished or its node is gone
+                    pass
             for store in stores.values():
                 store.close()
 
