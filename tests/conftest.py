@@ -28,3 +28,28 @@ def shared_data() -> Path:
 def repo_root() -> Path:
     """The checkout's root (``studies/``, ``docs/``, ``README.md``)."""
     return REPO_ROOT
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A URL to an empty schema of its own on the test PostgreSQL server (dropped afterwards).
+
+    The server is named by ``OPTARENA_TEST_POSTGRES_URL`` (``.ci/postgres.sh`` starts one); the
+    test is skipped cleanly where it is unset or unreachable, or psycopg is not installed.
+    """
+    import uuid
+
+    url = os.environ.get("OPTARENA_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("OPTARENA_TEST_POSTGRES_URL is not set (no PostgreSQL server for tests)")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL at {url} is unreachable: {exc}")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in url else "?"
+    yield f"{url}{joiner}options=-csearch_path%3D{schema}"
+    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    admin.close()

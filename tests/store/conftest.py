@@ -1,4 +1,5 @@
-"""Fixtures for the store tests: a fresh store, a manual clock, and child-process helpers."""
+"""Fixtures for the store tests: a fresh store on each backend (SQLite file, PostgreSQL server),
+a manual clock, and child-process helpers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from optarena.store import Store
+from optarena.store.open import open_store
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -29,9 +31,18 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh store lives: an SQLite file, or an empty schema on the test PostgreSQL
+    server (``postgres_url``; skipped where there is none)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "runs" / "optarena.db")
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(tmp_path: Path, clock: ManualClock) -> Store:
-    s = Store(tmp_path / "runs" / "optarena.db", clock=clock)
+def store(store_target: str, clock: ManualClock) -> Store:
+    s = open_store(store_target, clock=clock)
     yield s
     s.close()
 

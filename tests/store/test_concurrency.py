@@ -1,17 +1,19 @@
-"""Several processes on one store: exclusive claims, and SIGKILL in the middle of writes."""
+"""Several processes on one store (SQLite file or PostgreSQL server): exclusive claims, and
+SIGKILL in the middle of writes."""
 
 import os
 import signal
 import time
 
-from optarena.store import Store, TrialState
+from optarena.store import TrialState
+from optarena.store.open import open_store
 
 RACE = """
 import sys, time
 from pathlib import Path
-from optarena.store import Store
+from optarena.store.open import open_store
 path, owner, ids, go = sys.argv[1], sys.argv[2], sys.argv[3].split(","), Path(sys.argv[4])
-store = Store(path)
+store = open_store(path)
 (go.parent / f"ready-{owner}").touch()
 while not go.exists():
     time.sleep(0.005)
@@ -23,7 +25,9 @@ for tid in ids:
 WRITER = """
 import sys
 from optarena.store import Store
-store = Store(sys.argv[1], synchronous="NORMAL")
+from optarena.store.open import open_store
+path = sys.argv[1]
+store = open_store(path) if "://" in path else Store(path, synchronous="NORMAL")
 tid = sys.argv[2]
 batch = 0
 while True:
@@ -35,9 +39,9 @@ while True:
 """
 
 
-def test_racing_processes_claim_each_trial_exactly_once(tmp_path, spawn):
-    path = tmp_path / "race.db"
-    store = Store(path)
+def test_racing_processes_claim_each_trial_exactly_once(tmp_path, spawn, store_target):
+    path = store_target
+    store = open_store(path)
     store.add_study("s")
     ids = store.add_trials("s", [{"optimizer": "sgd", "seed": k} for k in range(20)])
     go = tmp_path / "go"
@@ -65,9 +69,9 @@ def test_racing_processes_claim_each_trial_exactly_once(tmp_path, spawn):
     assert store.integrity_check() == "ok"
 
 
-def test_sigkill_mid_write_leaves_a_consistent_store(tmp_path, spawn):
-    path = tmp_path / "kill.db"
-    store = Store(path)
+def test_sigkill_mid_write_leaves_a_consistent_store(spawn, store_target):
+    path = store_target
+    store = open_store(path)
     store.add_study("s")
     tid = store.add_trial("s", {"optimizer": "adam", "seed": 0})
     store.close()
@@ -77,7 +81,7 @@ def test_sigkill_mid_write_leaves_a_consistent_store(tmp_path, spawn):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    reopened = Store(path)
+    reopened = open_store(path)
     assert reopened.integrity_check() == "ok"
     frame = reopened.metrics_frame([tid])
     per_batch = frame.groupby("epoch").size()

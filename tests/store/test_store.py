@@ -195,5 +195,6 @@ def test_store_pickles_to_its_path(store):
     import pickle
 
     clone = pickle.loads(pickle.dumps(store))
-    assert clone.path == store.path and clone.journal_mode() == "wal"
+    assert clone.path == store.path and clone.journal_mode() == store.journal_mode()
+    assert clone.trials() == store.trials()
     clone.close()

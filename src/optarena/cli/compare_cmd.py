@@ -48,7 +48,12 @@ def compare(
     executor: str = typer.Option("local", help="serial | local | ray | vectorized"),
     workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
     address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),
-    store: Path = typer.Option(None, help="Results store file (default: OUT/optarena.db)."),
+    storage: str = typer.Option(
+        None, help="Where Ray trials keep checkpoints: a path or s3://... URI (default: --out)."
+    ),
+    store: str = typer.Option(
+        None, help="Results store file or postgresql://USER@HOST/DB (default: OUT/optarena.db)."
+    ),
     out: Path = typer.Option(DEFAULT_OUT, help="Run folder (checkpoints under trials/<id>/)."),
     data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
     download: bool = typer.Option(None, help="Download a named dataset if missing."),
@@ -113,8 +118,13 @@ def compare(
         check_names(spec)
         specs.append(spec)
     store_path = store_path_for(out, store)
+    if executor == "ray":
+        from optarena.study.executors.ray_executor import check_ray_options
+
+        check_ray_options(address, storage)
     for spec in specs:
-        _run(spec, store_path, out, executor, workers, lease, retry_failed, address, report)
+        ray_at = (address, storage)
+        _run(spec, store_path, out, executor, workers, lease, retry_failed, ray_at, report)
 
 
 def _run(
@@ -125,7 +135,7 @@ def _run(
     workers: int | None,
     lease: float,
     retry_failed: bool,
-    address: str | None,
+    ray_at: tuple[str | None, str | None],
     report: bool,
 ) -> None:
     """Run one study (or part), print its leaderboard, write its report and range tests."""
@@ -144,11 +154,14 @@ def _run(
             progress=progress,
             lease_s=lease,
             retry_failed=retry_failed,
-            address=address,
+            address=ray_at[0],
+            storage=ray_at[1],
         )
+    from optarena.store.postgres import redact
+
     typer.echo(
         f"\nstudy {spec.name!r}: {len(run.executed)} trials run now, {run.skipped} already done, "
-        f"{len(run.failed)} failed; store {store_path}",
+        f"{len(run.failed)} failed; store {redact(str(store_path))}",
         err=True,
     )
     _finish(store_path, spec.name, out, not report)
@@ -159,9 +172,9 @@ def _run(
 def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
     """Print the leaderboard and write the report (plain table if analysis is unavailable)."""
     from optarena.cli.output import console, print_table
-    from optarena.store import Store
+    from optarena.store import open_store
 
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         try:
             from optarena.analysis import leaderboard, to_table
         except ImportError:

@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
         study: list[str] = typer.Argument(..., help="Study name(s) in the store."),
-        store: Path = typer.Option(Path("runs/optarena.db"), "--store", help="Results store."),
+        store: str = typer.Option(
+            "runs/optarena.db", "--store", help="Results store file or postgresql:// URL."
+        ),
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
@@ -54,11 +56,11 @@ def register(app: typer.Typer) -> None:
         """
         from optarena.report import build_report
         from optarena.report.results_page import write_results_page
-        from optarena.store import Store
+        from optarena.store import open_store
 
         if page is None and len(study) > 1:
             raise ValueError("several studies make one results page: add --page FILE.md")
-        with Store(store, create=False) as results:
+        with open_store(store, create=False) as results:
             if page is not None:
                 written = write_results_page(
                     results,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
 
 import typer
 
@@ -21,7 +20,9 @@ def register(app: typer.Typer) -> None:
     @app.command("leaderboard")
     def leaderboard_cmd(
         study: str = typer.Argument(..., help="The study's name in the store."),
-        store: Path = typer.Option(DEFAULT_STORE, "--store", help="Results store file."),
+        store: str = typer.Option(
+            str(DEFAULT_STORE), "--store", help="Results store file or postgresql:// URL."
+        ),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json, csv, markdown."),
         target_acc: float = typer.Option(
             None, "--target-acc", help="Also report epochs/seconds to this validation accuracy."
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
         Examples:  optarena leaderboard default    optarena leaderboard sgd-vs-adam --format csv
         """
         from optarena.analysis import export, leaderboard
-        from optarena.store import Store
+        from optarena.store import open_store
 
         if target_acc is not None and not 0 <= target_acc <= 1:
             raise ValueError(f"--target-acc must be in [0, 1], not {target_acc}")
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--role must be final, search or all, not {role!r}")
         from optarena.cli import verdicts_out
 
-        with Store(store, create=False) as db:
+        with open_store(store, create=False) as db:
             if budget is not None:
                 verdicts_out.print_budget(db, study, budget, fmt.value)
                 return

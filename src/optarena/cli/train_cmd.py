@@ -39,7 +39,7 @@ def train(
     data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
     download: bool = typer.Option(False, help="Download a named dataset if missing."),
     out: Path = typer.Option(DEFAULT_OUT, help="Run folder (checkpoints under trials/<id>/)."),
-    store: Path = typer.Option(None, help="Results store file (default: OUT/optarena.db)."),
+    store: str = typer.Option(None, help="Results store file or URL (default: OUT/optarena.db)."),
     name: str = typer.Option("train", help="Study name the trial is recorded under."),
 ) -> None:
     """Train one model with one optimizer, keep the best epoch, test it.
@@ -86,7 +86,7 @@ def test(
     trial: str = typer.Option(None, help="A trial id from the store."),
     checkpoint: Path = typer.Option(None, help="Or a checkpoint file (best.pt / last.pt)."),
     out: Path = typer.Option(DEFAULT_OUT, help="Run folder the trial was trained in."),
-    store: Path = typer.Option(None, help="Results store file (default: OUT/optarena.db)."),
+    store: str = typer.Option(None, help="Results store file or URL (default: OUT/optarena.db)."),
     device: str = typer.Option("auto", help="auto, cpu, cuda, cuda:N or mps."),
     data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
 ) -> None:

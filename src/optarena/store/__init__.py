@@ -8,6 +8,7 @@ long form, in one SQLite file. See ``docs/contracts.md`` ("Results store").
 """
 
 from optarena.store.hashing import canonical, canonical_json, config_hash
+from optarena.store.open import open_store, store_target
 from optarena.store.records import (
     FINISHED_STATES,
     ROLES,
@@ -33,4 +34,6 @@ __all__ = [
     "canonical",
     "canonical_json",
     "config_hash",
+    "open_store",
+    "store_target",
 ]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from optarena.store import FINISHED_STATES, Store, TrialState
+from optarena.store import FINISHED_STATES, Store, TrialState, open_store, store_target
 from optarena.study.executors import make_executor
 from optarena.study.executors.base import Job, Outcome, TrialEventFn
 from optarena.study.expand import expand, trial_label
@@ -75,7 +75,7 @@ def owner_is_dead(owner: str | None) -> bool:
 class _Heartbeat:
     """Renews the leases of the trials in flight every ``lease_s / 4`` seconds."""
 
-    def __init__(self, store_path: Path, owner: str, lease_s: float) -> None:
+    def __init__(self, store_path: Path | str, owner: str, lease_s: float) -> None:
         self.store_path, self.owner, self.lease_s = store_path, owner, lease_s
         self.ids: set[str] = set()
         self._lock = threading.Lock()
@@ -99,7 +99,7 @@ class _Heartbeat:
             self.ids.discard(trial_id)
 
     def _loop(self) -> None:
-        with Store(self.store_path) as store:
+        with open_store(self.store_path) as store:
             while not self._stop.wait(self.lease_s / 4):
                 with self._lock:
                     ids = list(self.ids)
@@ -120,7 +120,7 @@ def run_trials(
     trials: dict[str, TrialConfig],
     *,
     study: str,
-    store_path: Path,
+    store_path: Path | str,
     out: Path,
     executor: str = "local",
     workers: int | None = None,
@@ -130,13 +130,14 @@ def run_trials(
     lease_s: float = DEFAULT_LEASE_S,
     retry_failed: bool = False,
     address: str | None = None,
+    storage: str | None = None,
 ) -> StudyRun:
     """Run every unfinished trial of ``trials`` (already registered in ``study``) exactly once."""
     owner = make_owner()
     run = StudyRun(study, list(trials))
     finished = _finished(retry_failed)
-    engine = make_executor(executor, workers=workers, address=address)
-    with Store(store_path) as store, _Heartbeat(store_path, owner, lease_s) as beat:
+    engine = make_executor(executor, workers=workers, address=address, storage=storage)
+    with open_store(store_path) as store, _Heartbeat(store_path, owner, lease_s) as beat:
         run.skipped = sum(store.trial(t).state in finished for t in trials)
         try:
             while True:
@@ -186,6 +187,7 @@ def run_study(
     lease_s: float = DEFAULT_LEASE_S,
     retry_failed: bool = False,
     address: str | None = None,
+    storage: str | None = None,
 ) -> StudyRun:
     """Expand ``spec``, record it as study ``name`` (default ``spec.name``) and run it.
 
@@ -195,7 +197,7 @@ def run_study(
     A ``[pretrain]`` table first trains the backbone (``pretrain.py``).
     """
     name = name or spec.name
-    store_path, out = Path(store_path), Path(out)
+    store_path, out = store_target(store_path), Path(out)
     common = dict(
         study=name,
         store_path=store_path,
@@ -205,6 +207,7 @@ def run_study(
         lease_s=lease_s,
         retry_failed=retry_failed,
         address=address,
+        storage=storage,
     )
     if spec.pretrain is not None:
         from optarena.study.pretrain import with_pretrained_backbone
@@ -216,7 +219,7 @@ def run_study(
         resolve = tuning.tune if spec.lrs == "tune" else tuning.auto_lrs
         spec = resolve(spec, progress=progress, **common)
     configs = expand(spec)
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         trials = register_trials(store, name, spec.to_dict(), configs, role="final")
         done = sum(store.trial(t).state in _finished(retry_failed) for t in trials)
     if progress is not None:
@@ -248,7 +251,7 @@ def _claimed_jobs(
     study: str,
     role: str,
     out: Path,
-    store_path: Path,
+    store_path: Path | str,
     retry_failed: bool,
 ) -> Iterator[Job]:
     """Claim each trial just before an executor slot takes it (lazily)."""

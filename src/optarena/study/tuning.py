@@ -19,7 +19,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from optarena.store import Store, TrialState
+from optarena.store import TrialState, open_store
 from optarena.study.expand import base_config, lr_source
 from optarena.study.spec import OptimizerEntry, StudySpec
 
@@ -37,7 +37,7 @@ def tune(
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         store.add_study(study, spec.to_dict())
     best = [_search(spec, entry, optuna, study, store_path, out) for entry in spec.optimizers]
     return dataclasses.replace(spec, optimizers=tuple(best), lrs="default")
@@ -111,7 +111,7 @@ def _stored(store_path: Path, study: str, config: Any) -> Any:
     """The finished stored record of ``config`` with its val-acc curve, or None."""
     from optarena.store import config_hash
 
-    with Store(store_path) as store:
+    with open_store(store_path) as store:
         try:
             record = store.trial(config_hash(config.identity()))
         except ValueError:

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from optarena.store import DEFAULT_STORE, Store, TrialState
+from optarena.store import DEFAULT_STORE, Store, TrialState, open_store, store_target
 from optarena.train.config import TrialConfig
 from optarena.train.trainer import EventFn, Row, TrialResult, run_trial
 
@@ -34,9 +34,9 @@ def trial_dir(out: Path | str, trial_id: str) -> Path:
     return Path(out) / "trials" / trial_id
 
 
-def store_path_for(out: Path | str, store_path: Path | str | None) -> Path:
-    """``--store`` when given, else ``OUT/optarena.db``."""
-    return Path(store_path) if store_path is not None else Path(out) / DEFAULT_STORE.name
+def store_path_for(out: Path | str, store_path: Path | str | None) -> Path | str:
+    """``--store`` when given (a file, or a ``postgresql://`` URL), else ``OUT/optarena.db``."""
+    return store_target(store_path) if store_path is not None else Path(out) / DEFAULT_STORE.name
 
 
 def default_owner() -> str:
@@ -60,7 +60,7 @@ def run_recorded(
     A trial already complete or diverged is not run again: its stored result is returned.
     A trial that raises is stored as ``failed`` with its traceback, and the error re-raised.
     """
-    with Store(store_path_for(out, store_path)) as store:
+    with open_store(store_path_for(out, store_path)) as store:
         if study_config is not None or study not in store.study_names():
             store.add_study(study, study_config or {})
         trial_id = store.add_trial(study, config.identity(), role=role)
@@ -91,7 +91,7 @@ def run_recorded(
 
 def best_checkpoint_of(trial_id: str, *, out: Path | str, store_path: Path | str | None) -> Path:
     """The best checkpoint of a stored trial (id or unique prefix)."""
-    with Store(store_path_for(out, store_path), create=False) as store:
+    with open_store(store_path_for(out, store_path), create=False) as store:
         record = store.trial(trial_id)
     path = Path((record.summary or {}).get("checkpoint") or trial_dir(out, record.id) / "best.pt")
     if not path.is_file():

@@ -7,8 +7,15 @@ from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, 
 EXECUTORS = ("serial", "local", "ray", "vectorized")
 
 
-def make_executor(name: str, *, workers: int | None = None, address: str | None = None) -> Executor:
-    """The executor called ``name`` (``ray`` is imported only when asked for)."""
+def make_executor(
+    name: str,
+    *,
+    workers: int | None = None,
+    address: str | None = None,
+    storage: str | None = None,
+) -> Executor:
+    """The executor called ``name`` (``ray`` is imported only when asked for; ``storage`` is
+    where Ray trials keep checkpoints)."""
     if name == "serial":
         from optarena.study.executors.serial import SerialExecutor
 
@@ -20,7 +27,7 @@ def make_executor(name: str, *, workers: int | None = None, address: str | None 
     if name == "ray":
         from optarena.study.executors.ray_executor import RayExecutor
 
-        return RayExecutor(address=address, num_cpus=workers)
+        return RayExecutor(address=address, num_cpus=workers, storage=storage)
     if name == "vectorized":
         from optarena.study.executors.vectorized import VectorizedExecutor
 

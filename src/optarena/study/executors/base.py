@@ -29,7 +29,7 @@ class Job:
     study: str
     role: str
     out: Path
-    store_path: Path
+    store_path: Path | str  # an SQLite file or a postgresql:// URL
     owner: str
     lease_s: float
 

@@ -62,7 +62,7 @@ class VectorizedExecutor(Executor):
 
 
 def _run_group(jobs: list[Job], on_event: TrialEventFn | None) -> Iterator[Outcome]:
-    from optarena.store import Store
+    from optarena.store import open_store
 
     device = resolve_device(jobs[0].config.device)
     mats = [build_materials(job.config, device) for job in jobs]
@@ -74,7 +74,7 @@ def _run_group(jobs: list[Job], on_event: TrialEventFn | None) -> Iterator[Outco
         return
     group = [jobs[i] for i in keep]
     results = train_group([mats[i] for i in keep], [j.config for j in group], device)
-    with Store(group[0].store_path) as store:
+    with open_store(group[0].store_path) as store:
         for job, (state, summary, rows) in zip(group, results, strict=True):
             store.truncate_metrics(job.trial_id, 0)
             store.log_metrics(job.trial_id, rows)
