@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     @import_app.command("algoperf")
     def algoperf_cmd(
         folder: Path = typer.Argument(..., help="Folder with logs/ and workload_targets*.json."),
-        store: Path = typer.Option(DEFAULT_STORE, "--store", help="Results store file."),
+        store: str = typer.Option(str(DEFAULT_STORE), "--store", help="Results store file or URL."),
         prefix: str = typer.Option("algoperf-v0.5", "--prefix", help="Study name prefix."),
         metrics: str = typer.Option(
             "target",
@@ -39,11 +39,13 @@ def register(app: typer.Typer) -> None:
         Example:  optarena import algoperf ../shared/data/algoperf_v05 --store runs/ap.db
         """
         from optarena.importers.algoperf import import_algoperf
-        from optarena.store import Store
+        from optarena.store import Store, open_store
+        from optarena.store.postgres import is_postgres_url
 
         start = time.perf_counter()
-        # no fsync per commit while importing: durable across a crash, not a power loss
-        with Store(store, synchronous="NORMAL") as db:
+        # SQLite: no fsync per commit while importing (durable across a crash, not a power loss)
+        db_ = open_store(store) if is_postgres_url(store) else Store(store, synchronous="NORMAL")
+        with db_ as db:
             summary = import_algoperf(db, folder, prefix=prefix, metrics=metrics)
         took = time.perf_counter() - start
         console.print(
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
     @app.command("score")
     def score_cmd(
         study: str = typer.Argument(..., help="An imported AlgoPerf study."),
-        store: Path = typer.Option(DEFAULT_STORE, "--store", help="Results store file."),
+        store: str = typer.Option(str(DEFAULT_STORE), "--store", help="Results store file or URL."),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
         tau_max: float = typer.Option(4.0, "--tau-max", help="Upper end of the profile."),
         best: str = typer.Option(
@@ -72,9 +74,9 @@ def register(app: typer.Typer) -> None:
         Example:  optarena score algoperf-v0.5-external-tuning --store runs/ap.db
         """
         from optarena.analysis.algoperf import algoperf_score
-        from optarena.store import Store
+        from optarena.store import open_store
 
-        with Store(store, create=False) as db:
+        with open_store(store, create=False) as db:
             result = algoperf_score(db, study, tau_max=tau_max, best=best)
         rows = []
         for rank, (name, value) in enumerate(result.scores.items(), start=1):
