@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import torch
 
+from optarena import models
 from optarena.data.transforms import Transform
 from optarena.store import Store
 from optarena.study import parse_spec, run_study
@@ -83,14 +84,14 @@ def test_mixed_optimizers_seeds_and_schedules_in_one_group(
 ) -> None:
     raw = {
         **tiny,
-        "optimizers": {"nesterov": {}, "adamw": {}, "lamb": {}, "qhadam": {}},
+        "optimizers": {"nesterov": {}, "adamw": {}, "qhadam": {}},
         "lrs": [0.02],
         "seeds": 2,
         "schedule_unit": "step",
         "schedules": {"none": {}, "cosine": {"T_max": 5}},
     }
     ser = compare(tmp_path, raw, monkeypatch)
-    assert len(ser) == 16 and {s["state"] for s in ser.values()} == {"complete"}
+    assert len(ser) == 12 and {s["state"] for s in ser.values()} == {"complete"}
 
 
 def test_trials_diverging_mid_run_are_masked_and_the_rest_goes_on(
@@ -113,16 +114,36 @@ def test_trials_diverging_mid_run_are_masked_and_the_rest_goes_on(
     assert sum(s["state"] == "complete" for s in ser.values()) == 2
 
 
-@pytest.mark.slow
+def _bn_mlp(input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
+    """A small MLP with batch-norm (running statistics are buffers)."""
+    width = math.prod(input_shape)
+    return torch.nn.Sequential(
+        torch.nn.Flatten(),
+        torch.nn.Linear(width, 32),
+        torch.nn.BatchNorm1d(32),
+        torch.nn.ReLU(),
+        torch.nn.Linear(32, num_classes),
+    )
+
+
+@pytest.fixture
+def bn_model() -> Iterator[str]:
+    models.register("test-bn-mlp", _bn_mlp, inputs="any", overwrite=True)
+    yield "test-bn-mlp"
+    models._REGISTRY.remove("test-bn-mlp")
+
+
 def test_batch_norm_models_group(
-    tmp_path: Path, tiny: dict, float64: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, tiny: dict, float64: None, bn_model: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # 151 examples in batches of 50: the 1-example tail is skipped, as the serial trainer does
     raw = {
         **tiny,
-        "model": "resnet20",
-        "subset": 101,
+        "model": bn_model,
+        "subset": 151,
         "seeds": 2,
-        "optimizers": {"momentum": {}, "adam": {}},
+        "optimizers": {"momentum": {}, "adam": {}, "lars": {}},
         "lrs": [0.05],
     }
-    compare(tmp_path, raw, monkeypatch, rel=1e-8)
+    ser = compare(tmp_path, raw, monkeypatch)
+    assert {s["steps_run"] for s in ser.values()} == {6}
