@@ -7,6 +7,7 @@ import torch
 
 from optarena import optim
 from optarena.study.batched import GroupUpdate, UnsupportedError, rule_for
+from optarena.study.batched.layout import Layout
 
 SHAPES = ((3, 4), (4,), (2, 3, 2, 2))
 STEPS = 8
@@ -54,14 +55,13 @@ def _run(configs: list[tuple[str, dict]], lrs: list[list[float]], dead: dict[int
         optim.create(name, ps, lr=lrs[j][0], **hp)
         for j, ((name, hp), ps) in enumerate(zip(configs, serial, strict=True))
     ]
-    stacked = [
-        torch.stack([_trial_params(j)[i] for j in range(k)]).requires_grad_()
-        for i in range(len(SHAPES))
-    ]
-    update = GroupUpdate(opts, serial, stacked)
+    layout = Layout(SHAPES)
+    flat = torch.stack([torch.cat([p.reshape(-1) for p in _trial_params(j)]) for j in range(k)])
+    update = GroupUpdate(opts, serial, flat, layout)
     for step in range(STEPS):
         alive = torch.tensor([float(dead.get(j, STEPS) > step) for j in range(k)])
-        stacked_grads = [_stacked_grad(step, stacked, i, k) for i in range(len(SHAPES))]
+        stacked = layout.views(flat)
+        grad = layout.flatten([_stacked_grad(step, stacked, i, k) for i in range(len(SHAPES))])
         for j in range(k):
             if alive[j]:
                 for p, g in zip(serial[j], _grads(step, j, serial[j]), strict=True):
@@ -70,8 +70,8 @@ def _run(configs: list[tuple[str, dict]], lrs: list[list[float]], dead: dict[int
                     group["lr"] = lrs[j][step]
                 opts[j].step()
         lr = torch.tensor([lrs[j][step] for j in range(k)], dtype=torch.float64)
-        update.step(stacked, stacked_grads, lr, alive.double())
-    return serial, stacked
+        update.step(flat, grad, lr, alive.double())
+    return serial, layout.views(flat)
 
 
 def _stacked_grad(step: int, stacked: list[torch.Tensor], i: int, k: int) -> torch.Tensor:

@@ -1,7 +1,8 @@
 """The shape of a batched update rule: one optimizer family stepping K trials at once.
 
-A rule works on stacked tensors ``[k, ...]`` (dimension 0 = trial). Per-trial
-hyper-parameters are tensors of shape ``[k, 1, ..., 1]`` that broadcast over the rest, so one
+A rule works on the flat ``[k, P]`` parameters of k trials (dimension 0 = trial, see
+:mod:`~optarena.study.batched.layout`). Per-trial hyper-parameters are ``[k, 1]`` tensors (or
+``[k, P]`` when they differ between parameter tensors) that broadcast over the rest, so one
 kernel launch updates every trial of the family. The arithmetic follows the single-tensor code
 path of ``torch.optim`` (https://pytorch.org/docs/stable/optim.html) and of optarena's own
 optimizers, operation by operation, so results equal the serial trainer's to float rounding.
@@ -13,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import torch
+
+from optarena.study.batched.layout import Layout
 
 Hp = dict[str, torch.Tensor]
 State = dict[str, torch.Tensor]
@@ -35,6 +38,8 @@ class Rule:
     state_keys: ClassVar[tuple[str, ...]] = ()
     #: hyper-parameters that must be zeroed (besides lr) to freeze a masked trial
     freeze: ClassVar[tuple[str, ...]] = ()
+    #: where each parameter tensor lives in the flat buffer (set by the group)
+    layout: Layout
 
     @classmethod
     def flags(cls, group: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -70,9 +75,3 @@ def decay(p: torch.Tensor, g: torch.Tensor, hp: Hp, decoupled: bool) -> torch.Te
         p.mul_(1 - hp["lr"] * hp["weight_decay"])
         return g
     return g + hp["weight_decay"] * p
-
-
-def per_trial_norm(x: torch.Tensor) -> torch.Tensor:
-    """‖x[i]‖₂ for each trial i, shaped ``[k, 1, ..., 1]`` like ``x``."""
-    norm = torch.linalg.vector_norm(x.reshape(x.shape[0], -1), dim=1)
-    return norm.view((-1,) + (1,) * (x.ndim - 1))

@@ -1,4 +1,4 @@
-"""Split a group's optimizers into families and step them on the stacked parameters."""
+"""Split a group's optimizers into families and step them on the flat stacked parameters."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from optarena.optim.qhadam import QHAdam
 from optarena.optim.qhm import QHM
 from optarena.study.batched import adam, adaptive, momentum, paper
 from optarena.study.batched.base import Hp, Rule, UnsupportedError
+from optarena.study.batched.layout import Layout
 
 #: optimizer class -> batched rule (exact classes: a subclass may change the update)
 RULES: dict[type, type[Rule]] = {
@@ -52,60 +53,60 @@ def rule_for(
     return rule, flags.pop(), [rule.read(group_of[id(p)]) for p in params]
 
 
+def family_key(optimizer: torch.optim.Optimizer, params: list[torch.Tensor]) -> tuple[str, ...]:
+    """A sort key that puts trials of one family next to each other (so a family is a slice)."""
+    rule, flags, _ = rule_for(optimizer, params)
+    return (rule.name, *map(repr, flags))
+
+
 class _Family:
-    """Trials sharing one rule and one code path; ``idx`` is None when it holds every trial."""
+    """Trials sharing one rule and one code path: a slice ``lo:hi`` of the trial dimension when
+    they are contiguous, else an index (gathered and scattered back each step)."""
 
     def __init__(
         self,
         rule: Rule,
         members: list[int],
         numbers: list[list[dict[str, float]]],
-        params: list[torch.Tensor],
+        flat: torch.Tensor,
+        layout: Layout,
     ) -> None:
-        k_all = params[0].shape[0]
-        device, dtype = params[0].device, params[0].dtype
+        device, dtype = flat.device, flat.dtype
         self.rule, self.t = rule, 0
-        self.idx = None if members == list(range(k_all)) else torch.tensor(members, device=device)
-        self.views = [(len(members),) + (1,) * (p.ndim - 1) for p in params]
-        self.hp: list[Hp] = [
-            {
-                key: torch.tensor(
-                    [numbers[j][i][key] for j in members], device=device, dtype=dtype
-                ).view(view)
-                for key in rule.hparams
-            }
-            for i, view in enumerate(self.views)
-        ]
-        self.state = [
-            rule.init_state(self._take(p), hp) for p, hp in zip(params, self.hp, strict=True)
-        ]
+        rule.layout = layout
+        lo, hi = members[0], members[-1] + 1
+        self.span = (lo, hi) if members == list(range(lo, hi)) else None
+        self.idx = torch.tensor(members, device=device)
+        self.hp: Hp = {}
+        for key in rule.hparams:
+            table = torch.tensor(
+                [[numbers[j][i][key] for i in range(len(layout.sizes))] for j in members],
+                dtype=dtype,
+                device=device,
+            )  # [k, T]
+            same = bool((table == table[:, :1]).all())
+            self.hp[key] = table[:, :1] if same else layout.expand(table)
+        self.state = rule.init_state(self._take(flat).detach(), self.hp)
 
     def _take(self, x: torch.Tensor) -> torch.Tensor:
-        return x if self.idx is None else x.index_select(0, self.idx)
+        if self.span is not None:
+            return x[self.span[0] : self.span[1]]
+        return x.index_select(0, self.idx)
 
     @torch.no_grad()
-    def step(
-        self,
-        params: list[torch.Tensor],
-        grads: list[torch.Tensor],
-        lr: torch.Tensor,
-        alive: torch.Tensor,
-    ) -> None:
+    def step(self, flat: torch.Tensor, grad: torch.Tensor, lr: torch.Tensor, alive: torch.Tensor):
         self.t += 1
-        live = self._take(alive)
-        lr = self._take(lr) * live
-        for p, g, s, hp, view in zip(params, grads, self.state, self.hp, self.views, strict=True):
-            mask = live.view(view)
-            hp = {**hp, "lr": lr.view(view)}
-            for key in self.rule.freeze:
-                hp[key] = hp[key] * mask
-            g = torch.where(mask > 0, self._take(g), 0.0)
-            if self.idx is None:
-                self.rule.update(p, g, s, hp, self.t)
-            else:
-                sub = p.index_select(0, self.idx)
-                self.rule.update(sub, g, s, hp, self.t)
-                p.index_copy_(0, self.idx, sub)
+        live = self._take(alive).unsqueeze(1)  # [k, 1] of 0/1
+        hp = {**self.hp, "lr": self._take(lr).unsqueeze(1) * live}
+        for key in self.rule.freeze:
+            hp[key] = hp[key] * live
+        g = torch.where(live > 0, self._take(grad), 0.0)
+        if self.span is not None:
+            self.rule.update(flat[self.span[0] : self.span[1]], g, self.state, hp, self.t)
+        else:
+            sub = flat.index_select(0, self.idx)
+            self.rule.update(sub, g, self.state, hp, self.t)
+            flat.index_copy_(0, self.idx, sub)
 
 
 class GroupUpdate:
@@ -115,30 +116,28 @@ class GroupUpdate:
         self,
         optimizers: list[torch.optim.Optimizer],
         trial_params: list[list[torch.Tensor]],
-        params: list[torch.Tensor],
+        flat: torch.Tensor,
+        layout: Layout,
     ) -> None:
-        """``trial_params[j]``: trial j's own parameters in the order of the stacked ``params``."""
+        """``trial_params[j]``: trial j's own parameters in the order of ``layout``; ``flat``:
+        the ``[K, P]`` stacked parameters."""
         found = [rule_for(o, ps) for o, ps in zip(optimizers, trial_params, strict=True)]
         keys: dict[tuple[Any, ...], list[int]] = {}
         for j, (rule, flags, _) in enumerate(found):
             keys.setdefault((rule, flags), []).append(j)
         numbers = [numbers for _, _, numbers in found]
         self.families = [
-            _Family(rule(*flags), members, numbers, params)
+            _Family(rule(*flags), members, numbers, flat, layout)
             for (rule, flags), members in keys.items()
         ]
 
     def step(
-        self,
-        params: list[torch.Tensor],
-        grads: list[torch.Tensor],
-        lr: torch.Tensor,
-        alive: torch.Tensor,
+        self, flat: torch.Tensor, grad: torch.Tensor, lr: torch.Tensor, alive: torch.Tensor
     ) -> None:
-        """Update ``params`` in place; ``lr`` [K] this step's rates, ``alive`` [K] a 0/1 mask
-        (a masked trial's gradient and lr are zeroed, so its parameters stay as they were)."""
+        """Update ``flat`` [K, P] in place; ``lr`` [K] this step's rates, ``alive`` [K] a 0/1
+        mask (a masked trial's gradient and lr are zeroed, so its parameters stay put)."""
         for family in self.families:
-            family.step(params, grads, lr, alive)
+            family.step(flat, grad, lr, alive)
 
     def state_dict(self) -> dict[str, Any]:
         return {"t": [f.t for f in self.families], "state": [f.state for f in self.families]}
@@ -146,8 +145,7 @@ class GroupUpdate:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if len(state["t"]) != len(self.families):
             raise ValueError("the checkpoint's optimizer families do not match this group")
-        for family, t, tensors in zip(self.families, state["t"], state["state"], strict=True):
+        for family, t, saved in zip(self.families, state["t"], state["state"], strict=True):
             family.t = t
-            for mine, saved in zip(family.state, tensors, strict=True):
-                for key, value in saved.items():
-                    mine[key].copy_(value)
+            for key, value in saved.items():
+                family.state[key].copy_(value)

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from optarena.study.batched.base import Hp, Rule, State, decay, per_trial_norm
+from optarena.study.batched.base import Hp, Rule, State, decay
 
 
 class SGD(Rule):
@@ -73,7 +73,7 @@ class LARS(Rule):
 
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
         wd, eta = hp["weight_decay"], hp["trust_coefficient"]
-        w_norm, g_norm = per_trial_norm(p), per_trial_norm(g)
+        w_norm, g_norm = self.layout.norm(p), self.layout.norm(g)
         ok = (w_norm > 0) & (g_norm > 0)
         denom = torch.where(ok, g_norm + wd * w_norm, 1.0)
         local_lr = torch.where(ok, eta * w_norm / denom, 1.0)

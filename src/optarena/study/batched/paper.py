@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from optarena.study.batched.base import Hp, Rule, State, decay, per_trial_norm
+from optarena.study.batched.base import Hp, Rule, State, decay
 
 _STATE = ("exp_avg", "exp_avg_sq")
 
@@ -61,7 +61,7 @@ class Lamb(Rule):
             m_hat = exp_avg / (1 - beta1**t)
             v_hat = exp_avg_sq / (1 - beta2**t)
         update = m_hat / v_hat.sqrt().add_(hp["eps"]) + hp["weight_decay"] * p
-        w_norm, u_norm = per_trial_norm(p), per_trial_norm(update)
+        w_norm, u_norm = self.layout.norm(p), self.layout.norm(update)
         ok = (w_norm > 0) & (u_norm > 0)
         trust = torch.where(ok, w_norm / torch.where(ok, u_norm, 1.0), 1.0)
         p.sub_(update * (trust * hp["lr"]))

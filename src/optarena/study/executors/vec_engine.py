@@ -18,6 +18,7 @@ from torch.func import functional_call, stack_module_state, vmap
 
 from optarena.data.batching import batch_order, num_batches
 from optarena.study.batched import GroupUpdate
+from optarena.study.batched.layout import Layout
 from optarena.study.executors.vec_setup import GroupSetup
 
 
@@ -29,10 +30,16 @@ class GroupEngine:
         members = setup.members
         models = [m.model for m in members]
         self.k, self.device = len(models), setup.device
-        self.params, self.buffers = stack_module_state(models)
-        self.plist = list(self.params.values())
+        params, self.buffers = stack_module_state(models)
+        self.names = list(params)
+        self.layout = Layout([v.shape[1:] for v in params.values()], self.device)
+        self.flat = self.layout.flatten(list(params.values())).detach().requires_grad_()
+        del params
         self.update = GroupUpdate(
-            [m.optimizer for m in members], [list(m.parameters()) for m in models], self.plist
+            [m.optimizer for m in members],
+            [list(m.parameters()) for m in models],
+            self.flat.detach(),
+            self.layout,
         )
         self.base = copy.deepcopy(models[0]).to("meta")
         self.has_bn = any(
@@ -40,7 +47,7 @@ class GroupEngine:
         )
         for m in members:  # the per-trial copies are no longer needed
             m.model = m.optimizer = None  # type: ignore[assignment]
-        self.dtype = self.plist[0].dtype
+        self.dtype = self.flat.dtype
         configs = [m.job.config for m in members]
         self.seeds = sorted({c.seed for c in configs})
         self.seed_index = torch.tensor(
@@ -66,6 +73,11 @@ class GroupEngine:
         self._train_fn = vmap(self._loss)
         self._eval_fn = vmap(self._eval, in_dims=(0, 0, None, None))
 
+    @property
+    def params(self) -> dict[str, torch.Tensor]:
+        """``[K, *shape]`` views of the flat parameters, by name."""
+        return dict(zip(self.names, self.layout.views(self.flat), strict=True))
+
     # -- the functional model ------------------------------------------------------------
     def _loss(self, p: dict, b: dict, x: torch.Tensor, y: torch.Tensor) -> tuple:
         logits = functional_call(self.base, (p, b), (x,))
@@ -87,7 +99,10 @@ class GroupEngine:
         return out.to(self.device, self.dtype)
 
     def _snapshot(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in {**self.params, **self.buffers}.items()}
+        return {
+            "flat": self.flat.detach().clone(),
+            **{k: v.detach().clone() for k, v in self.buffers.items()},
+        }
 
     # -- training ------------------------------------------------------------------------
     def steps_in_epoch(self) -> list[tuple[int, int]]:
@@ -142,10 +157,10 @@ class GroupEngine:
             bad = ~torch.isfinite(value) | (value > self.factor * self.initial.clamp_min(1e-8))
             where = torch.where(bad & self.alive, step + j, where)
             self.alive = self.alive & ~bad
-            grads = torch.autograd.grad(total.sum(), self.plist)
+            (grad,) = torch.autograd.grad(total.sum(), self.flat)
             if self.clipping:
-                grads = self._clipped(grads)
-            self.update.step(self.plist, list(grads), lr[j], self.alive.to(self.dtype))
+                grad = self._clipped(grad)
+            self.update.step(self.flat.detach(), grad, lr[j], self.alive.to(self.dtype))
             losses[j] = loss
             loss_sum += value * (hi - lo)
             correct += hits
@@ -158,21 +173,23 @@ class GroupEngine:
             "steps": len(spans),
         }
 
-    def _clipped(self, grads: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
-        """``torch.nn.utils.clip_grad_norm_`` per trial (an unclipped trial has max norm inf)."""
-        norms = torch.stack(
-            [torch.linalg.vector_norm(g.reshape(self.k, -1), dim=1) for g in grads], dim=1
-        )
-        total = torch.linalg.vector_norm(norms, dim=1)
+    def _clipped(self, grad: torch.Tensor) -> torch.Tensor:
+        """``torch.nn.utils.clip_grad_norm_`` per trial (an unclipped trial has max norm inf):
+        the norm of the per-tensor norms, scaled by ``min(1, max / (norm + 1e-6))``."""
+        total = torch.linalg.vector_norm(self.layout.norms(grad), dim=1)
         coef = (self.clip / (total + 1e-6)).clamp(max=1.0)
-        return [g * coef.view((-1,) + (1,) * (g.ndim - 1)) for g in grads]
+        return grad * coef.unsqueeze(1)
 
     # -- evaluation and the best state ---------------------------------------------------
     @torch.no_grad()
     def evaluate(self, split_name: str, state: dict[str, torch.Tensor] | None = None) -> tuple:
         """Per-trial mean loss and accuracy on a split (eval mode), as two host lists."""
         split = getattr(self.setup.dataset, split_name)
-        p = self.params if state is None else {k: state[k] for k in self.params}
+        p = (
+            self.params
+            if state is None
+            else dict(zip(self.names, self.layout.views(state["flat"]), strict=True))
+        )
         b = self.buffers if state is None else {k: state[k] for k in self.buffers}
         if split_name not in self._eval_data:
             self._eval_data[split_name] = (self._prepared(split.x), split.y.to(self.device))
@@ -191,7 +208,7 @@ class GroupEngine:
     @torch.no_grad()
     def keep_best(self, improved: list[bool]) -> None:
         mask = torch.tensor(improved, device=self.device)
-        for key, value in {**self.params, **self.buffers}.items():
+        for key, value in {"flat": self.flat, **self.buffers}.items():
             view = mask.view((-1,) + (1,) * (value.ndim - 1))
             self.best[key] = torch.where(view, value.detach(), self.best[key])
 
@@ -201,13 +218,16 @@ class GroupEngine:
             self.alive[torch.tensor(trials, device=self.device)] = False
 
     def trial_state(self, state: dict[str, torch.Tensor], j: int) -> dict[str, torch.Tensor]:
-        """Trial ``j``'s model ``state_dict`` (names as the module's own)."""
-        return {k: v[j].detach().cpu().clone() for k, v in state.items()}
+        """Trial ``j``'s model ``state_dict`` from a snapshot (names as the module's own)."""
+        views = self.layout.views(state["flat"][j : j + 1])
+        out = {k: v[0].detach().cpu().clone() for k, v in zip(self.names, views, strict=True)}
+        out.update({k: state[k][j].detach().cpu().clone() for k in self.buffers})
+        return out
 
     # -- checkpoints -----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         return {
-            "params": {k: v.detach().cpu() for k, v in self.params.items()},
+            "flat": self.flat.detach().cpu(),
             "buffers": {k: v.cpu() for k, v in self.buffers.items()},
             "best": {k: v.cpu() for k, v in self.best.items()},
             "optimizer": _to(self.update.state_dict(), torch.device("cpu")),
@@ -217,9 +237,9 @@ class GroupEngine:
 
     @torch.no_grad()
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        for mine, saved in ((self.params, state["params"]), (self.buffers, state["buffers"])):
-            for k, v in saved.items():
-                mine[k].copy_(v)
+        self.flat.copy_(state["flat"])
+        for k, v in state["buffers"].items():
+            self.buffers[k].copy_(v)
         self.best = {k: v.to(self.device) for k, v in state["best"].items()}
         self.update.load_state_dict(state["optimizer"])
         self.alive = state["alive"].to(self.device)

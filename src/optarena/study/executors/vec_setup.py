@@ -19,6 +19,7 @@ from torch import nn
 from optarena import data as data_lib
 from optarena import optim
 from optarena.study.batched import UnsupportedError, rule_for
+from optarena.study.batched.group import family_key
 from optarena.study.executors.base import Job
 from optarena.train.materials import check_optimizer_and_schedule, param_groups, resolve_task
 
@@ -121,6 +122,8 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
         members.append(Member(job, model, optimizer, schedule))
     if not members:
         return None, serial
+    # trials of one optimizer family side by side: each family updates a slice, not a gather
+    members.sort(key=lambda m: family_key(m.optimizer, list(m.model.parameters())))
     setup = GroupSetup(
         task=task,
         dataset=dataset,
