@@ -46,13 +46,18 @@ def _grads(step: int, seed: int, params: list[torch.Tensor]) -> list[torch.Tenso
     return [torch.randn(p.shape, generator=g, dtype=torch.float64) + 0.3 * p for p in params]
 
 
-def _run(configs: list[tuple[str, dict]], lrs: list[list[float]], dead: dict[int, int]):
+def _run(
+    configs: list[tuple[str, dict]],
+    lrs: list[list[float]],
+    dead: dict[int, int],
+    no_decay: set[int] = frozenset(),
+):
     """Serial: one optimizer per trial; batched: one GroupUpdate. ``dead[j]`` = the step from
     which trial j is masked (its serial run stops there)."""
     k = len(configs)
     serial = [[p.clone().requires_grad_() for p in _trial_params(j)] for j in range(k)]
     opts = [
-        optim.create(name, ps, lr=lrs[j][0], **hp)
+        optim.create(name, _groups(ps, j in no_decay), lr=lrs[j][0], **hp)
         for j, ((name, hp), ps) in enumerate(zip(configs, serial, strict=True))
     ]
     layout = Layout(SHAPES)
@@ -74,6 +79,16 @@ def _run(configs: list[tuple[str, dict]], lrs: list[list[float]], dead: dict[int
     return serial, layout.views(flat)
 
 
+def _groups(params: list[torch.Tensor], no_decay: bool) -> list[dict]:
+    """One group, or the trainer's two (1-D tensors without weight decay)."""
+    if not no_decay:
+        return [{"params": params}]
+    return [
+        {"params": [p for p in params if p.ndim > 1]},
+        {"params": [p for p in params if p.ndim <= 1], "weight_decay": 0.0},
+    ]
+
+
 def _stacked_grad(step: int, stacked: list[torch.Tensor], i: int, k: int) -> torch.Tensor:
     return torch.stack([_grads(step, j, [p[j].detach() for p in stacked])[i] for j in range(k)])
 
@@ -84,9 +99,11 @@ def _check(serial: list[list[torch.Tensor]], stacked: list[torch.Tensor]) -> Non
             torch.testing.assert_close(stacked[i][j].detach(), p.detach(), rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize("uniform", [False, True], ids=["mixed", "shared"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_batched_optimizer_equals_its_serial_optimizer(name: str) -> None:
-    configs = [(name, hp) for hp in CASES[name]] * 2  # 4 trials, two settings
+def test_each_batched_optimizer_equals_its_serial_optimizer(name: str, uniform: bool) -> None:
+    # mixed: 4 trials, two settings (per-trial tensors); shared: one setting, only lr differs
+    configs = [(name, CASES[name][0 if uniform else j % 2]) for j in range(4)]
     lr0 = optim.spec(name).defaults["lr"]
     lrs = [[lr0 * (1 + j) * (0.9**s if j % 2 else 1.0) for s in range(STEPS)] for j in range(4)]
     serial, stacked = _run(configs, lrs, dead={})
@@ -104,6 +121,14 @@ def test_mixed_optimizers_split_at_the_update_and_masked_trials_freeze() -> None
     ]
     lrs = [[optim.spec(n).defaults["lr"] * (1 + s / 10) for s in range(STEPS)] for n, _ in configs]
     serial, stacked = _run(configs, lrs, dead={1: 3, 5: 2})
+    _check(serial, stacked)
+
+
+@pytest.mark.parametrize("name", ["adamw", "lamb", "lars", "sgd"])
+def test_weight_decay_that_differs_between_parameter_tensors(name: str) -> None:
+    configs = [(name, {"weight_decay": 0.05})] * 3
+    lrs = [[optim.spec(name).defaults["lr"] * (j + 1)] * STEPS for j in range(3)]
+    serial, stacked = _run(configs, lrs, dead={}, no_decay={0, 2})
     _check(serial, stacked)
 
 

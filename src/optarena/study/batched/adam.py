@@ -17,6 +17,15 @@ from optarena.study.batched.base import Hp, Rule, State, decay
 _ADAM_HP = ("beta1", "beta2", "eps", "weight_decay")
 
 
+def _square_avg(avg: torch.Tensor, beta: Any, g: torch.Tensor) -> None:
+    """``avg ← β·avg + (1 − β)·g²``."""
+    avg.mul_(beta)
+    if isinstance(beta, torch.Tensor):
+        avg.addcmul_(g * (1 - beta), g)
+    else:
+        avg.addcmul_(g, g, value=1 - beta)
+
+
 def _decoupled(group: Mapping[str, Any]) -> bool:
     return bool(group.get("decoupled_weight_decay", False))
 
@@ -45,14 +54,14 @@ class Adam(Rule):
         g = decay(p, g, hp, self.decoupled)
         exp_avg, exp_avg_sq = s["exp_avg"], s["exp_avg_sq"]
         exp_avg.lerp_(g, 1 - beta1)
-        exp_avg_sq.mul_(beta2).add_((1 - beta2) * g * g)
+        _square_avg(exp_avg_sq, beta2, g)
         step_size = hp["lr"] / (1 - beta1**t)
-        bc2_sqrt = (1 - beta2**t).sqrt()
+        bc2_sqrt = (1 - beta2**t) ** 0.5
         if self.amsgrad:
             torch.maximum(s["max_exp_avg_sq"], exp_avg_sq, out=s["max_exp_avg_sq"])
             exp_avg_sq = s["max_exp_avg_sq"]
-        denom = (exp_avg_sq.sqrt() / bc2_sqrt).add_(hp["eps"])
-        p.sub_(step_size * exp_avg / denom)
+        denom = exp_avg_sq.sqrt().div_(bc2_sqrt).add_(hp["eps"]).div_(step_size)
+        p.addcdiv_(exp_avg, denom, value=-1.0)
 
 
 class Adamax(Rule):
@@ -67,7 +76,7 @@ class Adamax(Rule):
         exp_avg.lerp_(g, 1 - beta1)
         torch.maximum(exp_inf.mul_(hp["beta2"]), g.abs().add_(hp["eps"]), out=exp_inf)
         clr = hp["lr"] / (1 - beta1**t)
-        p.sub_(clr * exp_avg / exp_inf)
+        p.addcdiv_(exp_avg * clr, exp_inf, value=-1.0)
 
 
 class NAdam(Rule):
@@ -85,7 +94,7 @@ class NAdam(Rule):
 
     def init_state(self, p: torch.Tensor, hp: Hp) -> State:
         state = super().init_state(p, hp)
-        state["mu_product"] = torch.ones_like(hp["beta1"])
+        state["mu_product"] = torch.ones(p.shape[0], 1, dtype=p.dtype, device=p.device)
         return state
 
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
@@ -98,10 +107,10 @@ class NAdam(Rule):
         mu_product = s["mu_product"]
         exp_avg, exp_avg_sq = s["exp_avg"], s["exp_avg_sq"]
         exp_avg.lerp_(g, 1 - beta1)
-        exp_avg_sq.mul_(beta2).add_((1 - beta2) * g * g)
-        denom = exp_avg_sq.div(bias_correction2).sqrt().add_(hp["eps"])
-        p.add_((-lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom)
-        p.add_((-lr * mu_next / (1.0 - mu_product * mu_next)) * exp_avg / denom)
+        _square_avg(exp_avg_sq, beta2, g)
+        denom = exp_avg_sq.div(bias_correction2).sqrt_().add_(hp["eps"])
+        p.addcdiv_(g * (-lr * (1.0 - mu) / (1.0 - mu_product)), denom)
+        p.addcdiv_(exp_avg * (-lr * mu_next / (1.0 - mu_product * mu_next)), denom)
 
 
 class RAdam(Rule):
@@ -122,15 +131,16 @@ class RAdam(Rule):
         g = decay(p, g, hp, self.decoupled)
         exp_avg, exp_avg_sq = s["exp_avg"], s["exp_avg_sq"]
         exp_avg.lerp_(g, 1 - beta1)
-        exp_avg_sq.mul_(beta2).add_((1 - beta2) * g * g)
+        _square_avg(exp_avg_sq, beta2, g)
         bias_correction1 = 1 - beta1**t
         bias_correction2 = 1 - beta2**t
         corrected = exp_avg / bias_correction1
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * (beta2**t) / bias_correction2
+        rho_t = torch.as_tensor(rho_t, dtype=p.dtype, device=p.device)
         rect = (
             (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
         ).clamp_min(0) ** 0.5
-        adaptive = bias_correction2**0.5 / exp_avg_sq.sqrt().add_(hp["eps"])
+        adaptive = exp_avg_sq.sqrt().add_(hp["eps"]).reciprocal_().mul_(bias_correction2**0.5)
         scale = torch.where(rho_t > 5.0, adaptive * rect, 1.0)
-        p.sub_(corrected * hp["lr"] * scale)
+        p.sub_(corrected.mul_(hp["lr"]).mul_(scale))

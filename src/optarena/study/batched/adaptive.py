@@ -8,7 +8,8 @@ from typing import Any
 
 import torch
 
-from optarena.study.batched.base import Hp, Rule, State, decay
+from optarena.study.batched.adam import _square_avg
+from optarena.study.batched.base import Hp, Rule, State, axpy_, decay
 
 
 class RMSprop(Rule):
@@ -27,15 +28,16 @@ class RMSprop(Rule):
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
         alpha = hp["alpha"]
         g = decay(p, g, hp, decoupled=False)
-        square_avg = s["square_avg"].mul_(alpha).add_((1 - alpha) * g * g)
+        square_avg = s["square_avg"]
+        _square_avg(square_avg, alpha, g)
         if self.centered:
             grad_avg = s["grad_avg"].lerp_(g, 1 - alpha)
-            avg = (square_avg - grad_avg * grad_avg).sqrt_()
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
         else:
             avg = square_avg.sqrt()
         avg = avg.add_(hp["eps"])
-        buf = s["momentum_buffer"].mul_(hp["momentum"]).add_(g / avg)
-        p.sub_(hp["lr"] * buf)
+        buf = s["momentum_buffer"].mul_(hp["momentum"]).addcdiv_(g, avg)
+        axpy_(p, -hp["lr"], buf)
 
 
 class Adagrad(Rule):
@@ -49,9 +51,9 @@ class Adagrad(Rule):
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
         g = decay(p, g, hp, decoupled=False)
         clr = hp["lr"] / (1 + (t - 1) * hp["lr_decay"])
-        s["sum"].add_(g * g)
+        s["sum"].addcmul_(g, g)
         std = s["sum"].sqrt().add_(hp["eps"])
-        p.sub_(clr * g / std)
+        p.addcdiv_(g * clr, std, value=-1.0)
 
 
 class Adadelta(Rule):
@@ -63,8 +65,8 @@ class Adadelta(Rule):
         rho, eps = hp["rho"], hp["eps"]
         g = decay(p, g, hp, decoupled=False)
         square_avg, acc_delta = s["square_avg"], s["acc_delta"]
-        square_avg.mul_(rho).add_((1 - rho) * g * g)
+        _square_avg(square_avg, rho, g)
         std = square_avg.add(eps).sqrt_()
         delta = acc_delta.add(eps).sqrt_().div_(std).mul_(g)
-        acc_delta.mul_(rho).add_((1 - rho) * delta * delta)
-        p.sub_(hp["lr"] * delta)
+        _square_avg(acc_delta, rho, delta)
+        axpy_(p, -hp["lr"], delta)

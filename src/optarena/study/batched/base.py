@@ -17,7 +17,7 @@ import torch
 
 from optarena.study.batched.layout import Layout
 
-Hp = dict[str, torch.Tensor]
+Hp = dict[str, Any]  # per-trial tensors, or floats shared by the whole family
 State = dict[str, torch.Tensor]
 
 
@@ -69,9 +69,25 @@ class Rule:
         raise NotImplementedError
 
 
+Num = float | torch.Tensor  # a hyper-parameter: a float when every trial shares it
+
+
+def axpy_(x: torch.Tensor, a: Num, y: torch.Tensor) -> torch.Tensor:
+    """``x += a·y`` in one pass, for a float or a per-trial tensor ``a``."""
+    if isinstance(a, torch.Tensor):
+        return x.addcmul_(a, y)
+    return x.add_(y, alpha=a)
+
+
 def decay(p: torch.Tensor, g: torch.Tensor, hp: Hp, decoupled: bool) -> torch.Tensor:
-    """Weight decay as torch applies it: ``p *= 1 - lr·λ`` (decoupled) or ``g + λ·p`` (L2)."""
-    if decoupled:
-        p.mul_(1 - hp["lr"] * hp["weight_decay"])
+    """Weight decay as torch applies it: ``p *= 1 - lr·λ`` (decoupled) or ``g + λ·p`` (L2);
+    nothing when no trial of the family decays (``weight_decay`` then absent from ``hp``)."""
+    wd = hp.get("weight_decay")
+    if wd is None:
         return g
-    return g + hp["weight_decay"] * p
+    if decoupled:
+        p.mul_(1 - hp["lr"] * wd)
+        return g
+    if isinstance(wd, torch.Tensor):
+        return torch.addcmul(g, wd, p)
+    return g.add(p, alpha=wd)

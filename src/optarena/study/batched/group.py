@@ -84,8 +84,13 @@ class _Family:
                 dtype=dtype,
                 device=device,
             )  # [k, T]
-            same = bool((table == table[:, :1]).all())
-            self.hp[key] = table[:, :1] if same else layout.expand(table)
+            if bool((table == table[0, 0]).all()):  # shared by the family: a plain float
+                if not (key == "weight_decay" and float(table[0, 0]) == 0.0):
+                    self.hp[key] = float(table[0, 0])  # no decay at all: left out
+            elif bool((table == table[:, :1]).all()):
+                self.hp[key] = table[:, :1]
+            else:
+                self.hp[key] = layout.expand(table)
         self.state = rule.init_state(self._take(flat).detach(), self.hp)
 
     def _take(self, x: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from optarena.study.batched.base import Hp, Rule, State, decay
+from optarena.study.batched.base import Hp, Rule, State, axpy_, decay
 
 
 class SGD(Rule):
@@ -35,9 +35,9 @@ class SGD(Rule):
             if t == 1:
                 buf.copy_(d)
             else:
-                buf.mul_(hp["momentum"]).add_((1 - hp["dampening"]) * d)
-            d = d + hp["momentum"] * buf if self.nesterov else buf
-        p.sub_(hp["lr"] * d)
+                axpy_(buf.mul_(hp["momentum"]), 1 - hp["dampening"], d)
+            d = axpy_(d.clone(), hp["momentum"], buf) if self.nesterov else buf
+        axpy_(p, -hp["lr"], d)
 
 
 class QHM(Rule):
@@ -56,9 +56,9 @@ class QHM(Rule):
         g = decay(p, g, hp, self.decoupled)
         beta, nu, lr = hp["momentum"], hp["nu"], hp["lr"]
         buf = s["momentum_buffer"]
-        buf.mul_(beta).add_((1 - beta) * g)
-        p.sub_(lr * (1 - nu) * g)
-        p.sub_(lr * nu * buf)
+        axpy_(buf.mul_(beta), 1 - beta, g)
+        axpy_(p, -lr * (1 - nu), g)
+        axpy_(p, -lr * nu, buf)
 
 
 class LARS(Rule):
@@ -72,14 +72,14 @@ class LARS(Rule):
         return ()
 
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
-        wd, eta = hp["weight_decay"], hp["trust_coefficient"]
+        wd, eta = hp.get("weight_decay", 0.0), hp["trust_coefficient"]
         w_norm, g_norm = self.layout.norm(p), self.layout.norm(g)
         ok = (w_norm > 0) & (g_norm > 0)
         denom = torch.where(ok, g_norm + wd * w_norm, 1.0)
         local_lr = torch.where(ok, eta * w_norm / denom, 1.0)
-        direction = g + wd * p
+        direction = axpy_(g.clone(), wd, p)
         buf = s["momentum_buffer"]
-        buf.mul_(hp["momentum"]).add_(direction * (local_lr * hp["lr"]))
+        axpy_(buf.mul_(hp["momentum"]), local_lr * hp["lr"], direction)
         p.sub_(buf)
 
 
@@ -95,7 +95,8 @@ class Lion(Rule):
     def update(self, p: torch.Tensor, g: torch.Tensor, s: State, hp: Hp, t: int) -> None:
         beta1, beta2 = hp["beta1"], hp["beta2"]
         exp_avg = s["exp_avg"]
-        step = (exp_avg * beta1 + (1 - beta1) * g).sign_()
-        step = step + hp["weight_decay"] * p
-        p.sub_(hp["lr"] * step)
-        exp_avg.mul_(beta2).add_((1 - beta2) * g)
+        step = axpy_(exp_avg * beta1, 1 - beta1, g).sign_()
+        if "weight_decay" in hp:
+            axpy_(step, hp["weight_decay"], p)
+        axpy_(p, -hp["lr"], step)
+        axpy_(exp_avg.mul_(beta2), 1 - beta2, g)
