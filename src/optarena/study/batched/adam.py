@@ -137,10 +137,15 @@ class RAdam(Rule):
         corrected = exp_avg / bias_correction1
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * (beta2**t) / bias_correction2
-        rho_t = torch.as_tensor(rho_t, dtype=p.dtype, device=p.device)
-        rect = (
-            (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-        ).clamp_min(0) ** 0.5
+        corrected.mul_(hp["lr"])
+        if not isinstance(rho_t, torch.Tensor) and rho_t <= 5.0:  # shared beta2: no rectifier
+            p.sub_(corrected)
+            return
+        rect = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+        rect = rect.clamp_min(0) ** 0.5 if isinstance(rect, torch.Tensor) else max(rect, 0) ** 0.5
         adaptive = exp_avg_sq.sqrt().add_(hp["eps"]).reciprocal_().mul_(bias_correction2**0.5)
-        scale = torch.where(rho_t > 5.0, adaptive * rect, 1.0)
-        p.sub_(corrected.mul_(hp["lr"]).mul_(scale))
+        if isinstance(rho_t, torch.Tensor):
+            adaptive = torch.where(rho_t > 5.0, adaptive * rect, 1.0)
+        else:
+            adaptive.mul_(rect)
+        p.sub_(corrected.mul_(adaptive))

@@ -31,6 +31,12 @@ class Layout:
         """``[K, P]`` from stacked ``[K, *shape]`` tensors (a copy)."""
         return torch.cat([t.reshape(t.shape[0], -1) for t in tensors], dim=1)
 
+    def flatten_into(self, tensors: Sequence[torch.Tensor], out: torch.Tensor) -> torch.Tensor:
+        """Copy stacked ``[K, *shape]`` tensors into ``out`` [K, P] (one copy each)."""
+        for view, t in zip(self.views(out), tensors, strict=True):
+            view.copy_(t)
+        return out
+
     def views(self, flat: torch.Tensor) -> list[torch.Tensor]:
         """``[K, *shape]`` views of ``flat`` (they share its storage and its autograd graph)."""
         k = flat.shape[0]

@@ -33,12 +33,12 @@ class GroupEngine:
         params, self.buffers = stack_module_state(models)
         self.names = list(params)
         self.layout = Layout([v.shape[1:] for v in params.values()], self.device)
-        self.flat = self.layout.flatten(list(params.values())).detach().requires_grad_()
+        self.flat = self.layout.flatten(list(params.values())).detach()
         del params
         self.update = GroupUpdate(
             [m.optimizer for m in members],
             [list(m.parameters()) for m in models],
-            self.flat.detach(),
+            self.flat,
             self.layout,
         )
         self.base = copy.deepcopy(models[0]).to("meta")
@@ -93,6 +93,12 @@ class GroupEngine:
         logits = functional_call(self.base, (p, b), (x,))
         return self.setup.task.loss_fn(logits, y), (logits.argmax(dim=-1) == y).sum()
 
+    def _upload(self, t: torch.Tensor) -> torch.Tensor:
+        """Host -> device without blocking the host (pinned memory on CUDA)."""
+        if self.device.type == "cuda":
+            return t.pin_memory().to(self.device, non_blocking=True)
+        return t.to(self.device)
+
     def _prepared(self, x: torch.Tensor) -> torch.Tensor:
         t = self.setup.transform
         out = t(x, seed=0, epoch=0, batch_index=0, train=False) if t is not None else x.float()
@@ -127,7 +133,8 @@ class GroupEngine:
                     t(self.setup.dataset.train.x[host[s]], seed=seed, epoch=epoch, batch_index=b)
                     for s, seed in enumerate(self.seeds)
                 ]
-            ).to(self.device, self.dtype, non_blocking=True)
+            )
+            xs = self._upload(xs.to(self.dtype))
         ys = self.train_y[idx]
         if self.same_order:
             return xs, ys
@@ -140,16 +147,19 @@ class GroupEngine:
         host_order = torch.stack(
             [batch_order(self.n_train, seed=s, epoch=epoch) for s in self.seeds]
         )
-        orders = (host_order.to(self.device), host_order)
-        lr = lr.to(self.device, self.dtype)
+        orders = (self._upload(host_order), host_order)
+        lr = self._upload(lr.to(self.dtype))
         losses = torch.zeros(len(spans), self.k, dtype=self.dtype, device=self.device)
         loss_sum = torch.zeros(self.k, dtype=torch.float64, device=self.device)
         correct = torch.zeros(self.k, dtype=torch.long, device=self.device)
         where = torch.full((self.k,), -1, dtype=torch.long, device=self.device)
+        grad_buf = torch.empty_like(self.flat)
         self.base.train()
         for j, (lo, hi) in enumerate(spans):
             xb, yb = self._batch(orders, j, lo, hi, epoch)
-            total, (loss, hits) = self._train_fn(self.params, self.buffers, xb, yb)
+            leaves = [v.requires_grad_() for v in self.layout.views(self.flat.detach())]
+            params = dict(zip(self.names, leaves, strict=True))
+            total, (loss, hits) = self._train_fn(params, self.buffers, xb, yb)
             loss = loss.detach()
             if step + j == 0:
                 self.initial = loss.double()
@@ -157,10 +167,12 @@ class GroupEngine:
             bad = ~torch.isfinite(value) | (value > self.factor * self.initial.clamp_min(1e-8))
             where = torch.where(bad & self.alive, step + j, where)
             self.alive = self.alive & ~bad
-            (grad,) = torch.autograd.grad(total.sum(), self.flat)
+            # gradients of the [K, *shape] leaves, packed flat in one copy (a gradient through
+            # the views would zero-fill and add a [K, P] tensor per parameter tensor)
+            grad = self.layout.flatten_into(torch.autograd.grad(total.sum(), leaves), grad_buf)
             if self.clipping:
                 grad = self._clipped(grad)
-            self.update.step(self.flat.detach(), grad, lr[j], self.alive.to(self.dtype))
+            self.update.step(self.flat, grad, lr[j], self.alive.to(self.dtype))
             losses[j] = loss
             loss_sum += value * (hi - lo)
             correct += hits
