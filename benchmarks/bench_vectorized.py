@@ -5,7 +5,9 @@ Two parts, one command:
 1. **Training throughput** on ``digits-mlp``, ``mnist-cnn`` and ``fmnist-2c2d`` (2c2d), CPU and
    CUDA when present: trials per second, where a benchmark trial is ``--steps`` training steps of
    the task's batch size (momentum, one lr per trial), for the serial trainer's step (one model,
-   forward, backward, ``optimizer.step``) and for one vectorized group of K = 1, 4, 16, 64.
+   forward, backward, ``optimizer.step``) and for one vectorized group of K = 1, 4, 16, 32, 64
+   (one thread each on a CPU, as the executors run them; ``local`` runs one such serial
+   process per core).
 2. **Whole studies** on ``digits-mlp`` (CPU, stored, evaluated, tested, as ``optarena compare``
    runs them): the built-in default study with ``serial`` and ``vectorized``, and an LR grid
    (momentum x 16 lrs x 2 seeds) with ``local`` and ``vectorized``.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import tempfile
 import time
@@ -28,7 +31,7 @@ from typing import Any
 import torch
 
 TASKS = {"digits-mlp": None, "mnist-cnn": "mnist", "fmnist-2c2d": "fashion_mnist"}
-KS = (1, 4, 16, 64)
+KS = (1, 4, 16, 32, 64)
 
 
 def _configs(task: str, k: int, data_dir: str | None, steps: int, device: str) -> list:
@@ -179,7 +182,7 @@ def main() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     machine = {
         "cpu": platform.processor() or platform.machine(),
-        "cores": __import__("os").cpu_count(),
+        "cores": os.cpu_count(),
         "torch": torch.__version__,
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }

@@ -26,6 +26,11 @@ def _on_gpu(job: Job) -> bool:
         return False  # a bad device fails in the trial itself, with its message
 
 
+def choice_for(job: Job) -> str:
+    """The executor ``auto`` runs a study of ``job``'s device with."""
+    return "vectorized" if _on_gpu(job) else CPU_CHOICE
+
+
 class AutoExecutor(Executor):
     """Vectorized groups on a GPU; :data:`CPU_CHOICE` on CPUs."""
 
@@ -42,8 +47,7 @@ class AutoExecutor(Executor):
         first = next(jobs, None)
         if first is None:
             return
-        name = "vectorized" if _on_gpu(first) else CPU_CHOICE
-        self._inner = make_executor(name, workers=self.workers)
+        self._inner = make_executor(choice_for(first), workers=self.workers)
         yield from self._inner.run(chain([first], jobs), on_event)
 
     def close(self) -> None:

@@ -6,15 +6,14 @@ their optimizers, learning rates, schedules and seeds. The group keeps its param
 (:mod:`~optarena.study.executors.vec_engine`), updates all trials with batched optimizers
 (:mod:`optarena.study.batched`), reads the device once per epoch and checkpoints per epoch
 (:mod:`~optarena.study.executors.vec_run`). Its numbers equal the serial trainer's to float
-tolerance (``tests/study/test_vectorized*.py``). On a CPU the group's process uses every core
-(unless the trial config asks for more than one thread). A trial that cannot group (see
+tolerance (``tests/study/test_vectorized*.py``). A group's process uses the trials' thread count
+(one by default: on a shared machine more threads measured slower). A trial that cannot group (see
 :mod:`~optarena.study.executors.vec_setup`) runs on the serial path. A group that runs out of
 GPU memory is split in halves and retried.
 """
 
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -52,11 +51,8 @@ def run_group(jobs: list[Job], on_event: TrialEventFn | None = None) -> Iterator
     """Train ``jobs`` (one group key) together; yields one outcome per job."""
     from optarena.store import Store
 
+    set_threads(jobs[0].config.threads)
     device = resolve_device(jobs[0].config.device)
-    threads = jobs[0].config.threads
-    if device.type == "cpu" and threads == 1:  # one process holds the whole group: all cores
-        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
-    set_threads(threads)
     setup, serial = build_group(jobs, device)
     for job in serial:
         yield run_job(job, on_event)
