@@ -106,9 +106,13 @@ def group_rate(task: str, k: int, data_dir: str | None, steps: int, device: str)
     return k / (time.perf_counter() - started)
 
 
-def throughput(data_dir: str | None, steps: int, devices: list[str], max_k_cpu: int) -> list:
+def throughput(
+    data_dir: str | None, steps: int, devices: list[str], max_k_cpu: int, names: list[str]
+) -> list:
     rows = []
     for task, folder in TASKS.items():
+        if task not in names:
+            continue
         sub = str(Path(data_dir) / folder) if data_dir and folder else None
         if folder and not (sub and Path(sub).is_dir()):
             print(f"skip {task}: no data under --data-dir")
@@ -176,6 +180,7 @@ def main() -> None:
     parser.add_argument("--max-k-cpu", type=int, default=16, help="largest K timed on a CPU")
     parser.add_argument("--quick", action="store_true", help="2-epoch studies")
     parser.add_argument("--no-studies", action="store_true", help="throughput only")
+    parser.add_argument("--tasks", default=",".join(TASKS), help="throughput tasks ('' = none)")
     parser.add_argument("--json", default=None, help="write the numbers here")
     args = parser.parse_args()
     torch.set_num_threads(1)  # as the trainer runs a trial on a CPU (DESIGN: performance)
@@ -187,7 +192,8 @@ def main() -> None:
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }
     print(machine)
-    rows = throughput(args.data_dir, args.steps, devices, args.max_k_cpu)
+    names = [t for t in args.tasks.split(",") if t]
+    rows = throughput(args.data_dir, args.steps, devices, args.max_k_cpu, names)
     times = {} if args.no_studies else studies(args.quick)
     print("\n| task | device | serial | " + " | ".join(f"K={k}" for k in KS) + " |")
     print("|---|---|---|" + "---|" * len(KS))
