@@ -1,8 +1,10 @@
 """``auto``: the executor that suits the hardware (the default).
 
 On a GPU, vectorized groups (many trials share each forward/backward pass; the step of a small
-model costs microseconds there, so per-trial work is what matters). On CPUs, the choice follows
-``benchmarks/bench_vectorized.py`` (README, "Vectorized groups"): see :data:`CPU_CHOICE`.
+model costs microseconds there, so per-trial work is what matters). On CPUs, ``local``: measured
+with ``benchmarks/bench_vectorized.py`` (README, Performance), groups of MLPs win on a CPU too
+but vmapped convolutions train slower than plain ones, and the executor cannot tell the two
+apart before building the models.
 The study's device decides (all of a study's trials share one device setting).
 """
 
