@@ -45,7 +45,9 @@ def compare(
     name: str = typer.Option(
         None, help="Study name in the store (default: file stem or 'default')."
     ),
-    executor: str = typer.Option("local", help="serial | local | ray | vectorized"),
+    executor: str = typer.Option(
+        "auto", help="auto (vectorized on a GPU) | serial | local | ray | vectorized"
+    ),
     workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
     address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),
     storage: str = typer.Option(

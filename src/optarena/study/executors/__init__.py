@@ -1,10 +1,11 @@
-"""Executors: where a study's trials run (``serial``, ``local``, ``ray``, ``vectorized``)."""
+"""Executors: where a study's trials run (``auto``, ``serial``, ``local``, ``ray``,
+``vectorized``)."""
 
 from __future__ import annotations
 
 from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
 
-EXECUTORS = ("serial", "local", "ray", "vectorized")
+EXECUTORS = ("auto", "serial", "local", "ray", "vectorized")
 
 
 def make_executor(
@@ -16,6 +17,10 @@ def make_executor(
 ) -> Executor:
     """The executor called ``name`` (``ray`` is imported only when asked for; ``storage`` is
     where Ray trials keep checkpoints)."""
+    if name == "auto":
+        from optarena.study.executors.auto import AutoExecutor
+
+        return AutoExecutor(workers)
     if name == "serial":
         from optarena.study.executors.serial import SerialExecutor
 
