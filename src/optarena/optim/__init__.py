@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from optarena.optim import builtin as _builtin  # noqa: F401  (registers torch's optimizers)
 from optarena.optim import own as _own  # noqa: F401  (registers optarena's own)
+from optarena.optim import recent as _recent  # noqa: F401  (muon, adafactor, lbfgs, routed)
 from optarena.optim.adabelief import AdaBelief
 from optarena.optim.lamb import Lamb
 from optarena.optim.lars import LARS

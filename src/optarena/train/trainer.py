@@ -87,6 +87,20 @@ def _switch(optimizer: torch.optim.Optimizer, mode: str) -> None:
         method()
 
 
+def _closure(m: Materials, config: TrialConfig, xb: torch.Tensor, yb: torch.Tensor) -> Any:
+    """Re-evaluates the batch for optimizers that need it (L-BFGS): zero grads, loss, backward."""
+
+    def closure() -> torch.Tensor:
+        m.optimizer.zero_grad(set_to_none=True)
+        loss = m.task.loss_fn(m.model(xb), yb) + m.task.penalty(m.model)
+        loss.backward()
+        if config.clip_grad is not None:
+            torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
+        return loss
+
+    return closure
+
+
 def _diverged(loss: float, progress: _Progress, config: TrialConfig) -> bool:
     if not math.isfinite(loss):
         return True
@@ -194,7 +208,7 @@ def _train_epoch(
         loss.backward()
         if config.clip_grad is not None:
             torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
-        m.optimizer.step()
+        m.optimizer.step(_closure(m, config, xb, yb) if m.needs_closure else None)
         rows += [
             (progress.step, epoch, "train", "loss", value),
             (progress.step, epoch, "train", "lr", lr),
