@@ -74,7 +74,12 @@ def names() -> list[str]:
 
 
 def spec(name: str) -> OptimizerSpec:
-    """The spec of a registered name, or of a ``package.module:ClassName`` Optimizer class."""
+    """The spec of a registered name, a ``zoo:NAME`` (:mod:`optarena.optim.zoo`), or a
+    ``package.module:ClassName`` Optimizer class."""
+    if isinstance(name, str) and name.startswith("zoo:"):
+        from optarena.optim import zoo
+
+        return zoo.spec(name)
     if isinstance(name, str) and name not in _REGISTRY and is_object_path(name):
         return _spec_from_path(name)
     return _REGISTRY.get(name)
