@@ -34,11 +34,13 @@ class Materials:
     needs_closure: bool = False  # the optimizer's step re-evaluates the batch (L-BFGS)
 
     def evaluate(self, split: str, device: torch.device) -> tuple[float, float]:
-        """Mean loss and accuracy on ``"train"``, ``"val"`` or ``"test"`` (eval mode, no grad)."""
+        """Mean loss and the task's metric (accuracy by default) on ``"train"``, ``"val"`` or
+        ``"test"`` (eval mode, no grad)."""
         return evaluate(
             self.model,
             getattr(self.dataset, split),
             loss_fn=self.task.loss_fn,
+            metric_sum=self.task.metric_sum,
             transform=self.transform,
             batch_size=max(self.batch_size, 256),
             device=device,
@@ -98,9 +100,7 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
     else:
         groups = param_groups(model, config.no_decay_norm_bias)
     optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
-    transform = data_lib.make_transform(
-        dataset.train, normalize=task.normalize, augment=tuple(task.augment)
-    )
+    transform = task.make_transform(dataset.train)
     return Materials(
         task=task,
         dataset=dataset,
