@@ -26,3 +26,5 @@ page image-folder-schedules "Fifteen learning-rate schedules on an image folder 
   image-folder-schedules
 page fmnist-2c2d-baselines "DeepOBS fmnist_2c2d: SGD, Momentum and Adam with tuned learning rates" \
   fmnist-2c2d-baselines
+page transformer-optimizers "The 2024-26 optimizers on a small transformer language model" \
+  transformer-optimizers

@@ -321,6 +321,15 @@ def check_python_api(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
     assert sorted(r["optimizer"] for r in board(cwd, "from-python")) == ["adam", "sgd"]
 
 
+def check_lm(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
+    assert counts(output_of(ran, "compare lm.toml")) == (3, 0, 0)
+    rows = board(cwd, "lm")
+    assert sorted(r["optimizer"] for r in rows) == ["adamw", "muon", "routed"]
+    assert {r["metric"] for r in rows} == {"bpc"}
+    means = [r["mean"] for r in rows]
+    assert means == sorted(means) and all(0 < m < 9 for m in means)  # lower is better, first
+
+
 CheckFn = Callable[[list[Ran], Path, dict[str, str]], None]
 CHECKS: dict[str, CheckFn] = {
     "Before you start": check_setup,
@@ -330,6 +339,7 @@ CHECKS: dict[str, CheckFn] = {
     "4. Add your own optimizer and schedule": check_own,
     "5. Run a study on a Ray cluster": check_ray,
     "6. Python API": check_python_api,
+    "7. Newer optimizers, routing and a language model": check_lm,
 }
 
 

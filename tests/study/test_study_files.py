@@ -22,6 +22,7 @@ DATA_ARGS = {
     "cifar10-sgd-vs-adam": ["--data-dir", "cifar10_subset"],
     "transfer-adam-vs-sgd": ["--data", "bee_wasp", "--data-dir", "cifar10_subset"],
     "fmnist-2c2d-baselines": ["--data-dir", "fashion_mnist"],
+    "transformer-optimizers": [],  # offline: Python's own standard library
 }
 
 

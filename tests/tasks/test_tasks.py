@@ -11,6 +11,7 @@ from PIL import Image
 
 from optarena import data, models, tasks
 from optarena.data.types import Dataset, Split
+from optarena.tasks.lm import LanguageModelTask
 
 SHAPES = {
     "digits": (1, 8, 8),
@@ -39,6 +40,12 @@ def test_registered_tasks_are_valid_and_build_their_model(name):
     assert task.model == tasks.AUTO or task.model in models.names()
     if not task.dataset:  # the one template, filled by from_data
         assert name == "imagefolder"
+        return
+    if isinstance(task, LanguageModelTask):  # token windows in, next-token logits out
+        tokens = torch.randint(0, 256, (2, task.context))
+        split = Split(tokens, tokens)
+        model = task.build_model(Dataset("lm", split, split, split, [str(i) for i in range(256)]))
+        assert model(tokens).shape == (2, task.context, 256)
         return
     assert task.dataset in SHAPES
     if hasattr(data, "names"):  # the data registry, once it exists

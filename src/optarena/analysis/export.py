@@ -51,6 +51,8 @@ def to_table(frame: pd.DataFrame, title: str | None = None, digits: int = 4) -> 
     """A compact rich table for a terminal: accuracy as ``mean ± ci95``, counts merged, the
     ``task`` column only when there are several, ``p_value`` left to the other formats."""
     rows = records(frame)
+    shown = sorted(set(frame["metric"].dropna())) if "metric" in frame.columns else []
+    short = "acc" if shown in ([], ["accuracy"]) else shown[0] if len(shown) == 1 else "metric"
     view: list[tuple[str, str, Any]] = [  # (header, justify, cell function)
         ("#", "right", lambda r: str(r["rank"])),
         ("task", "left", lambda r: str(r["task"])),
@@ -58,11 +60,11 @@ def to_table(frame: pd.DataFrame, title: str | None = None, digits: int = 4) -> 
         ("schedule", "left", lambda r: str(r["schedule"])),
         ("lr", "right", lambda r: format_value(r["lr"], digits)),
         ("hparams", "left", lambda r: r["hparams"]),
-        ("test acc ± 95% CI", "right", lambda r: _pm(r["mean"], r["ci95"], digits)),
+        (f"test {short} ± 95% CI", "right", lambda r: _pm(r["mean"], r["ci95"], digits)),
         ("std", "right", lambda r: format_value(r["std"], digits)),
         ("seeds", "right", lambda r: str(r["n_seeds"])),
         ("best ep", "right", lambda r: format_value(r["best_epoch"], 3)),
-        ("final acc", "right", lambda r: format_value(r["final_acc"], digits)),
+        (f"final {short}", "right", lambda r: format_value(r["final_acc"], digits)),
         ("ep→target", "right", lambda r: format_value(r.get("epochs_to_target"), 3)),
         ("s→target", "right", lambda r: format_value(r.get("secs_to_target"), 3)),
         ("wall s", "right", lambda r: format_value(r["wall_s"], 3)),

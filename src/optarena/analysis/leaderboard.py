@@ -1,5 +1,7 @@
 """The leaderboard of a study: one row per entry (optimizer, schedule and hyper-parameters, all
-seeds together), ranked by the mean test accuracy of the best-validation checkpoint.
+seeds together), ranked by the mean test metric of the best-validation checkpoint: accuracy
+(higher is better) unless the task declares another (``metric`` column; :mod:`optarena.metrics`,
+e.g. bits per character, lower is better). ``mean``/``final_acc`` hold that metric.
 
 Counting rules:
 
@@ -28,12 +30,13 @@ import numpy as np
 import pandas as pd
 
 from optarena.analysis.stats import PairedMethod, paired_test, summarize, time_to_target
+from optarena.metrics import of_summary
 from optarena.store import Store, TrialRecord, TrialState, config_hash
 
 COLUMNS = (
     "rank", "task", "optimizer", "schedule", "lr", "hparams", "mean", "std", "ci95", "ci_low",
     "ci_high", "n_seeds", "best_epoch", "final_acc", "wall_s", "n_diverged", "n_failed",
-    "n_pending", "tuned", "p_value", "sig", "entry",
+    "n_pending", "tuned", "p_value", "sig", "entry", "metric",
 )  # fmt: skip
 TARGET_COLUMNS = ("epochs_to_target", "secs_to_target", "n_reached")
 _NAMED_KEYS = frozenset({"task", "optimizer", "opt", "lr", "schedule", "sched", "seed", "lr_tuned"})
@@ -76,7 +79,7 @@ def entry_id(config: Mapping[str, Any]) -> str:
 
 
 def _row(
-    key: str,
+    entry: str,
     group: list[TrialRecord],
     searched: set[tuple[Any, ...]],
     targets: Mapping[str, tuple[float, float]],
@@ -85,7 +88,9 @@ def _row(
 ) -> dict[str, Any]:
     config = group[0].config
     done = [r for r in group if r.state is TrialState.COMPLETE]
-    acc = {r.config.get("seed"): _num((r.summary or {}).get("test_acc")) for r in done}
+    metric = of_summary(next((r.summary for r in group if r.summary), None))
+    key = metric.key
+    acc = {r.config.get("seed"): _num((r.summary or {}).get(f"test_{key}")) for r in done}
     s = summarize(acc.values())
     row: dict[str, Any] = {
         "task": task_of(config),
@@ -100,13 +105,15 @@ def _row(
         "ci_high": s.high,
         "n_seeds": s.n,
         "best_epoch": _mean((r.summary or {}).get("best_epoch") for r in done),
-        "final_acc": _mean((r.summary or {}).get("final_test_acc") for r in done),
+        "final_acc": _mean((r.summary or {}).get(f"final_test_{key}") for r in done),
         "wall_s": _mean(r.wall_s for r in done),
         "n_diverged": sum(r.state is TrialState.DIVERGED for r in group),
         "n_failed": sum(r.state is TrialState.FAILED for r in group),
         "n_pending": sum(not r.state.finished for r in group),
         "tuned": any(bool(r.config.get("lr_tuned")) for r in group) or _family(config) in searched,
-        "entry": key,
+        "entry": entry,
+        "metric": metric.name,
+        "_higher": metric.higher_is_better,
         "_acc": acc,
     }
     if with_target:
@@ -124,8 +131,9 @@ def _rank(rows: list[dict[str, Any]], method: PairedMethod, alpha: float) -> pd.
     frame = pd.DataFrame(rows)
     frame["_task"] = frame["task"].astype(str)
     frame["_nan"] = frame["mean"].isna()
+    frame["_score"] = frame["mean"].where(frame["_higher"].astype(bool), -frame["mean"])
     frame = frame.sort_values(
-        ["_task", "_nan", "mean", "n_seeds", "entry"], ascending=[True, True, False, False, True]
+        ["_task", "_nan", "_score", "n_seeds", "entry"], ascending=[True, True, False, False, True]
     ).reset_index(drop=True)
     frame["rank"] = frame.groupby("_task").cumcount() + 1
     p_values, marks = [], []
@@ -137,10 +145,11 @@ def _rank(rows: list[dict[str, Any]], method: PairedMethod, alpha: float) -> pd.
             result = paired_test(row["_acc"], leader["_acc"], method=method)
         p = math.nan if result is None else result.p_value
         p_values.append(p)
-        marks.append("*" if result is not None and p < alpha and result.mean_diff < 0 else "")
+        worse = result is not None and (result.mean_diff < 0) == bool(row["_higher"])
+        marks.append("*" if worse and p < alpha and result.mean_diff != 0 else "")
     frame["p_value"] = np.asarray(p_values, dtype=np.float64)
     frame["sig"] = marks
-    return frame.drop(columns=["_task", "_nan", "_acc"])
+    return frame.drop(columns=["_task", "_nan", "_acc", "_score", "_higher"])
 
 
 def hparams(config: Mapping[str, Any], varying: Sequence[str] = ()) -> str:

@@ -61,22 +61,27 @@ class TrialProgress:
         )
 
     def _on_step(self, p: dict[str, Any]) -> None:
-        acc = "" if self.val_acc is None else f" val acc {self.val_acc:.4f}"
+        key = getattr(self, "key", "acc")
+        acc = "" if self.val_acc is None else f" val {key} {self.val_acc:.4f}"
         stats = f"epoch {p['epoch']}/{self.epochs} loss {p['loss']:.4f} lr {p['lr']:.3g}{acc}"
         self.progress.update(self.task_id, advance=1, stats=stats)
 
     def _on_epoch(self, p: dict[str, Any]) -> None:
-        self.val_acc = p["val_acc"]
+        key = self.key = p.get("metric", "acc")  # the task's metric (optarena.metrics)
+        self.val_acc = p[f"val_{key}"]
         self.progress.console.print(
-            f"epoch {p['epoch']}: train loss {p['train_loss']:.4f} acc {p['train_acc']:.4f} | "
-            f"val loss {p['val_loss']:.4f} acc {p['val_acc']:.4f} | {p['wall_s']:.1f}s"
+            f"epoch {p['epoch']}: train loss {p['train_loss']:.4f} {key} "
+            f"{p[f'train_{key}']:.4f} | val loss {p['val_loss']:.4f} {key} "
+            f"{p[f'val_{key}']:.4f} | {p['wall_s']:.1f}s"
         )
 
     def _on_end(self, p: dict[str, Any]) -> None:
         if p.get("diverged_at"):
             at = p["diverged_at"]
             self.console.print(f"diverged at epoch {at['epoch']} (step {at['step']})")
+        key = p.get("metric", "acc")
         if p.get("best_epoch"):
-            self.console.print(f"best val acc {p['best_val_acc']:.4f} at epoch {p['best_epoch']}")
-        if p.get("test_acc") is not None:
-            self.console.print(f"test acc of the best checkpoint {p['test_acc']:.4f}")
+            best = p[f"best_val_{key}"]
+            self.console.print(f"best val {key} {best:.4f} at epoch {p['best_epoch']}")
+        if p.get(f"test_{key}") is not None:
+            self.console.print(f"test {key} of the best checkpoint {p[f'test_{key}']:.4f}")

@@ -18,6 +18,7 @@ from optarena.models.backbone import frozen_backbone
 from optarena.models.deepobs import three_c_three_d, two_c_two_d
 from optarena.models.linear import logreg, mlp
 from optarena.models.resnet import resnet18, resnet20
+from optarena.models.transformer import char_transformer
 from optarena.models.tutorial_cnns import cifar_cnn, mnist_cnn
 from optarena.models.vgg import vgg11_small
 from optarena.registry import Registry
@@ -106,4 +107,11 @@ register(
     frozen_backbone,
     reference="Keras transfer-learning tutorial",
     description="Frozen backbone from a local weights file + trained head (weights=PATH)",
+)
+register(
+    "char-transformer",
+    char_transformer,
+    inputs="any",
+    reference="nanoGPT (Karpathy 2022); Radford et al. 2019",
+    description="causal transformer LM over tokens (width 64, depth 2, 4 heads)",
 )

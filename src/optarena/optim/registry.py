@@ -88,7 +88,12 @@ def names(dialect: str = "") -> list[str]:
 
 
 def spec(name: str) -> OptimizerSpec:
-    """The spec of a registered name, or of a ``package.module:ClassName`` Optimizer class."""
+    """The spec of a registered name, a ``zoo:NAME`` (:mod:`optarena.optim.zoo`), or a
+    ``package.module:ClassName`` Optimizer class."""
+    if isinstance(name, str) and name.startswith("zoo:"):
+        from optarena.optim import zoo
+
+        return zoo.spec(name)
     path = isinstance(name, str) and is_object_path(name) and not dialect_of(name)
     if path and name not in _REGISTRY:
         return _spec_from_path(name)

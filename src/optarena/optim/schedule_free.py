@@ -67,7 +67,7 @@ class ScheduleFreeAdamW(OwnOptimizer):
         for group in self.param_groups:
             if group["train_mode"] == train:
                 continue
-            beta1 = group["betas"][0]
+            beta1 = self._beta1(group)
             weight = 1 - beta1 if train else 1 - 1 / beta1  # x -> y, or y -> x
             for p in group["params"]:
                 z = self.state[p].get("z")
@@ -78,7 +78,9 @@ class ScheduleFreeAdamW(OwnOptimizer):
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """One step at y; ``closure`` re-evaluates the model and returns the loss."""
         if not all(group["train_mode"] for group in self.param_groups):
-            raise RuntimeError("ScheduleFreeAdamW.step() called in eval mode; call .train() first")
+            raise RuntimeError(
+                f"{type(self).__name__}.step() called in eval mode; call .train() first"
+            )
         return super().step(closure)
 
     def _init_state(self, p: torch.Tensor) -> State:
@@ -87,20 +89,33 @@ class ScheduleFreeAdamW(OwnOptimizer):
             **super()._init_state(p),
         }
 
-    def _step_group(self, group: Group) -> None:
-        beta1, beta2 = group["betas"]
-        t = group["k"] + 1
+    def _beta1(self, group: Group) -> float:
+        """The interpolation weight β₁ of y = (1 − β₁)·z + β₁·x (SGD's ``momentum``)."""
+        return group["betas"][0]
+
+    def _scheduled_lr(self, group: Group, t: int) -> float:
+        """γ_t: warmup, then Adam's bias correction √(1 − β₂ᵗ) folded into the lr."""
         warmup = group["warmup_steps"]
         lr = group["lr"] * (min(1.0, t / warmup) if warmup else 1.0)
-        lr *= math.sqrt(1 - beta2**t)
+        return lr * math.sqrt(1 - group["betas"][1] ** t)
+
+    def _direction(self, grad: torch.Tensor, state: State, group: Group, t: int) -> torch.Tensor:
+        """The step direction at y before weight decay: g/(√v + ε)."""
+        exp_avg_sq = state["exp_avg_sq"]
+        exp_avg_sq.mul_(group["betas"][1]).addcmul_(grad, grad, value=1 - group["betas"][1])
+        return grad / exp_avg_sq.sqrt().add_(group["eps"])
+
+    def _step_group(self, group: Group) -> None:
+        beta1 = self._beta1(group)
+        t = group["k"] + 1
+        lr = self._scheduled_lr(group, t)
         group["lr_max"] = lr_max = max(lr, group["lr_max"])
         weight = t ** group["r"] * lr_max ** group["weight_lr_power"]
         group["weight_sum"] += weight
         ckp1 = weight / group["weight_sum"] if group["weight_sum"] > 0 else 0.0
         for p, grad, state in self._with_grads(group):
-            z, exp_avg_sq = state["z"], state["exp_avg_sq"]
-            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            update = grad / exp_avg_sq.sqrt().add_(group["eps"])
+            z = state["z"]
+            update = self._direction(grad, state, group, t)
             if group["weight_decay"] != 0:
                 update.add_(p, alpha=group["weight_decay"])  # decay taken at y
             # y_{t+1} = (1-c) y_t + c z_t + γ (β₁(1-c) - 1) u   (x never stored)

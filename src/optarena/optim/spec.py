@@ -21,8 +21,10 @@ class OptimizerSpec:
 
     ``factory(params, **hparams)`` builds the optimizer; ``defaults`` (always holding ``lr``)
     fill every hyper-parameter the caller leaves out; ``lr_range`` is the log-uniform range a
-    tuner searches. ``constraints`` override the common value rules by key; ``aliases`` map extra
-    (framework) spellings to this optimizer's own keys.
+    tuner searches. ``needs_closure``: ``step`` must get a closure (L-BFGS);
+    ``routes_params``: the trainer passes groups tagged with each parameter's role
+    (:func:`optarena.optim.routing.role_groups`). ``constraints`` override the common value
+    rules by key; ``aliases`` map extra (framework) spellings to this optimizer's own keys.
     """
 
     name: str
@@ -34,6 +36,7 @@ class OptimizerSpec:
     has_eps: bool = False
     has_weight_decay: bool = False
     needs_closure: bool = False
+    routes_params: bool = False  # wants role-tagged groups (optarena.optim.routing.role_groups)
     reference: str = ""
     description: str = ""
     constraints: Mapping[str, Interval] = field(default_factory=dict)

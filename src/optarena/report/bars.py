@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from optarena.analysis import summarize
-from optarena.report.data import StudyData
+from optarena.report.data import StudyData, metric_of
 from optarena.report.style import new_figure, styled
 
 
@@ -75,8 +75,9 @@ def accuracy_bars(data: StudyData):
         if rows:
             low = min(min(r[2] for r in rows), min(min(r[4]) for r in rows))
             ax.set_xlim(max(0.0, low - 0.05), min(1.0, max(r[3] for r in rows)) + 0.06)
-        ax.set_title("Test accuracy by entry")
-        ax.set_xlabel("test accuracy")
+        label = metric_of(data.trials).label
+        ax.set_title(f"Test {label} by entry")
+        ax.set_xlabel(f"test {label}")
         ax.set_ylabel("entry")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=3, frameon=False)
         if missing:

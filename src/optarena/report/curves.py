@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from optarena.report.data import StudyData, epoch_rows
+from optarena.report.data import StudyData, epoch_rows, metric_of
 from optarena.report.style import new_figure, outside_legend, styled
 
 SPLIT_STYLE = {"train": "-", "val": "--"}
@@ -53,7 +53,8 @@ def entry_curves(data: StudyData, label: str) -> Figure:
     seeds = len(ids)
     with styled():
         fig, axes = new_figure(1, 2, width=5.2, height=3.8)
-        for ax, name in zip(axes[0], ("loss", "acc"), strict=True):
+        key = metric_of(data.trials).key
+        for ax, name in zip(axes[0], ("loss", key), strict=True):
             for split in ("train", "val"):
                 band = seed_band(data.metrics, ids, split, name)
                 _draw_band(
@@ -63,10 +64,11 @@ def entry_curves(data: StudyData, label: str) -> Figure:
                     linestyle=SPLIT_STYLE[split],
                     label="training" if split == "train" else "validation",
                 )
-            ax.set_title(METRIC_TITLE[name])
+            title = METRIC_TITLE.get(name) or metric_of(data.trials).label.capitalize()
+            ax.set_title(title)
             ax.set_xlabel("epoch")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_ylabel(METRIC_TITLE[name].lower())
+            ax.set_ylabel(title.lower())
             if ax.get_legend_handles_labels()[0]:  # an entry whose every seed diverged has none
                 ax.legend(loc="best")
         band_note = ", band: min–max" if seeds > 1 else ""
@@ -77,11 +79,12 @@ def entry_curves(data: StudyData, label: str) -> Figure:
 def topk_overlay(data: StudyData, k: int = 5) -> Figure:
     """Validation accuracy and training loss of the ``k`` best entries (mean, min–max band)."""
     top = [label for label in data.order if data.trial_ids(label)][:k]
+    metric = metric_of(data.trials)
     with styled():
         fig, axes = new_figure(1, 2, width=5.0, height=4.0)
         for ax, (split, name, title) in zip(
             axes[0],
-            (("val", "acc", "Validation accuracy"), ("train", "loss", "Training loss")),
+            (("val", metric.key, f"Validation {metric.label}"), ("train", "loss", "Training loss")),
             strict=True,
         ):
             for label in top:
@@ -91,8 +94,8 @@ def topk_overlay(data: StudyData, k: int = 5) -> Figure:
             ax.set_title(title)
             ax.set_xlabel("epoch")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_ylabel("accuracy" if name == "acc" else "loss")
-        outside_legend(axes[0][1], title=f"top {len(top)} by test accuracy")
+            ax.set_ylabel(metric.label if name == metric.key else "loss")
+        outside_legend(axes[0][1], title=f"top {len(top)} by test {metric.label}")
         fig.suptitle(f"Top {len(top)} entries (mean over seeds, band: min–max)")
     return fig
 

@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 from optarena.analysis.leaderboard import task_of
+from optarena.metrics import DEFAULT as DEFAULT_METRIC
+from optarena.metrics import Metric, of_summary
+from optarena.metrics import get as get_metric
 from optarena.report.style import Look, looks
 
 SEED_KEYS = frozenset({"seed"})
@@ -33,7 +36,8 @@ class StudyData:
     ``trials`` has one row per trial: ``id, state, role, error, wall_s, task, optimizer, lr,
     schedule, seed, entry, label, solver, diverged_epoch`` and the numbers of
     ``SUMMARY_NUMBERS`` (NaN when absent), plus the raw ``config``/``summary`` dicts.
-    ``score`` is ``test_acc`` for complete trials and NaN otherwise: as in
+    ``score`` is the test metric (``test_acc``, or ``test_<key>`` of the task's metric, see
+    :func:`metric_of`) for complete trials and NaN otherwise: as in
     ``optarena.analysis.leaderboard``, diverged and failed trials never enter a mean.
     ``metrics`` is the store's long form (``trial_id, step, epoch, split, name, value``).
     ``order`` lists entry labels best first (mean test accuracy); ``look`` maps each label to
@@ -100,11 +104,20 @@ def from_rows(
     trials["solver"] = [_label(f, varying, SEED_KEYS | TASK_KEYS) for f in flat]
     for key in SUMMARY_NUMBERS:
         trials[key] = [_number(s.get(key)) for s in trials["summary"]]
-    trials["score"] = trials["test_acc"].where(trials["state"] == "complete")
+    scored = [of_summary(s) for s in trials["summary"]]
+    trials["metric"] = [m.key for m in scored]
+    test = [_number(s.get(f"test_{m.key}")) for s, m in zip(trials["summary"], scored, strict=True)]
+    trials["score"] = pd.Series(test, index=trials.index).where(trials["state"] == "complete")
     trials["diverged_epoch"] = [_diverged_epoch(s) for s in trials["summary"]]
     metrics = metrics[metrics["trial_id"].isin(set(trials["id"]))].reset_index(drop=True)
     order = _ranking(trials)
     return StudyData(str(name), dict(config), trials, metrics, order, looks(order))
+
+
+def metric_of(trials: pd.DataFrame) -> Metric:
+    """The metric the study's trials are scored by (accuracy when none says otherwise)."""
+    keys = sorted(set(trials["metric"])) if "metric" in trials.columns else []
+    return get_metric(keys[0]) if len(keys) == 1 else DEFAULT_METRIC
 
 
 def _ranking(trials: pd.DataFrame) -> list[str]:
@@ -113,8 +126,9 @@ def _ranking(trials: pd.DataFrame) -> list[str]:
     final = set(trials.loc[trials["role"] == "final", "label"])
     key = trials.groupby("label", sort=True)["score"].mean().to_frame("mean")
     key["search_only"] = ~key.index.isin(final)
+    higher = metric_of(trials).higher_is_better
     key = key.sort_values(
-        ["search_only", "mean"], ascending=[True, False], na_position="last", kind="stable"
+        ["search_only", "mean"], ascending=[True, not higher], na_position="last", kind="stable"
     )
     return [str(label) for label in key.index]
 

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from optarena.report import data as report_data
 from optarena.report.bars import accuracy_bars
 from optarena.report.curves import entry_curves, loss_vs_time, topk_overlay
-from optarena.report.data import StudyData
+from optarena.report.data import StudyData, metric_of
 from optarena.report.lr_figs import lr_curves, lr_sensitivity
 from optarena.report.profiles_fig import performance_profile
 
@@ -45,11 +45,12 @@ def build_figures(
     ranked = [label for label in data.order if data.trial_ids(label)]
     if not ranked:
         return out
+    label = metric_of(data.trials).label  # accuracy unless the task scores otherwise
     out.append(
         (
             "test-accuracy",
-            "Test accuracy of all entries",
-            "Mean test accuracy of the best-validation checkpoint over seeds; whiskers: "
+            f"Test {label} of all entries",
+            f"Mean test {label} of the best-validation checkpoint over seeds; whiskers: "
             "95% Student-t interval; dots: single seeds.",
             accuracy_bars(data),
         )
@@ -58,7 +59,7 @@ def build_figures(
         (
             f"top-{top_k}",
             f"Top {top_k} entries",
-            "Validation accuracy and training loss per epoch of the best entries (mean over "
+            f"Validation {label} and training loss per epoch of the best entries (mean over "
             "seeds, band: min–max).",
             topk_overlay(data, top_k),
         )
@@ -81,7 +82,7 @@ def build_figures(
         (
             "lr-sensitivity",
             "Learning-rate sensitivity",
-            "Mean test accuracy against the learning rate, one line per optimizer (band: 95% CI).",
+            f"Mean test {label} against the learning rate, one line per optimizer (band: 95% CI).",
             lr_sensitivity,
         ),
         (
@@ -101,7 +102,7 @@ def build_figures(
             (
                 f"curves-{i:02d}-{_slug(label)}",
                 f"Curves: {label}",
-                f"Rank {i}: training (solid) and validation (dashed) loss and accuracy.",
+                f"Rank {i}: training (solid) and validation (dashed) loss and {label}.",
                 entry_curves(data, label),
             )
         )

@@ -19,7 +19,7 @@ import pandas as pd
 
 from optarena.analysis.export import format_value
 from optarena.report.assets import CSS, SORT_JS
-from optarena.report.data import StudyData
+from optarena.report.data import StudyData, metric_of
 from optarena.report.figures import FigureRecord
 
 # The leaderboard columns a person reads (leaderboard.csv keeps them all).
@@ -148,6 +148,9 @@ def render_html(
     config = escape(json.dumps(data.config, indent=2, sort_keys=True, default=str))
     built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     tasks = escape(", ".join(data.tasks)) or "–"
+    metric = metric_of(data.trials)
+    ranked_by = escape(f"{metric.label} ({'higher' if metric.higher_is_better else 'lower'} "
+                       "is better)")  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -159,7 +162,7 @@ def render_html(
 <p class="meta">Tasks: {tasks} · {len(data.trials)} trials · report built {built}</p>
 <p class="counts">{count_html}</p>
 <h2 id="leaderboard-title">Leaderboard</h2>
-<p class="meta">Ranked by mean test accuracy of the best-validation checkpoint over seeds
+<p class="meta">Ranked by mean test {ranked_by} of the best-validation checkpoint over seeds
 (complete trials); <code>ci95</code>: half-width of the 95% Student-t interval;
 <code>sig</code> <span class="sig">*</span>: worse than the leader in a paired test over shared
 seeds. Click a column header to sort.</p>

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from optarena.report.bars import mean_ci
-from optarena.report.data import StudyData
+from optarena.report.data import StudyData, metric_of
 from optarena.report.style import below_legend, new_figure, outside_legend, styled
 
 
@@ -140,7 +140,8 @@ def lr_sensitivity(data: StudyData, metric: str = "score") -> Figure | None:
         ax.set_xscale("log")
         ax.set_title("Learning-rate sensitivity")
         ax.set_xlabel("learning rate (log scale)")
-        ax.set_ylabel("test accuracy (mean, 95% CI)" if metric == "score" else metric)
+        ylabel = f"test {metric_of(data.trials).label} (mean, 95% CI)"
+        ax.set_ylabel(ylabel if metric == "score" else metric)
         outside_legend(ax)
     return fig
 

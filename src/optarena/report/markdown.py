@@ -9,7 +9,7 @@ from html import escape
 import pandas as pd
 
 from optarena.analysis.export import to_markdown
-from optarena.report.data import StudyData
+from optarena.report.data import StudyData, metric_of
 from optarena.report.figures import FigureRecord
 from optarena.report.html import leaderboard_columns, problem_rows
 
@@ -37,7 +37,9 @@ def render_markdown(
         "",
         "## Leaderboard",
         "",
-        "Ranked by mean test accuracy of the best-validation checkpoint over seeds; "
+        f"Ranked by mean test {metric_of(data.trials).label} "
+        f"({'higher' if metric_of(data.trials).higher_is_better else 'lower'} is better) "
+        "of the best-validation checkpoint over seeds; "
         "`ci95`: half-width of the 95% Student-t interval; `sig` `*`: worse than the "
         "leader in a paired test over shared seeds. All columns: `leaderboard.csv`.",
         "",

@@ -70,8 +70,9 @@ class StudyProgress:
                     f"loss {payload['loss']:.4f}"
                 )
             elif event == "epoch":
+                key = payload.get("metric", "acc")  # the task's metric (optarena.metrics)
                 self.lines[trial_id] = (
-                    f"{label}: epoch {payload['epoch']} val acc {payload['val_acc']:.4f} "
+                    f"{label}: epoch {payload['epoch']} val {key} {payload[f'val_{key}']:.4f} "
                     f"loss {payload['train_loss']:.4f}"
                 )
             elif event == "end":

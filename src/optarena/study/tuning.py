@@ -3,7 +3,8 @@
 ``tune``: for each optimizer the same number of search trials (``[tune] trials``), sampling
 its registered ``lr_range`` log-uniformly plus any ``[optimizers.X.search]`` ranges, with
 optuna's TPE or random sampler (seeded) and successive-halving pruning on the per-epoch
-validation accuracy (https://optuna.readthedocs.io/, ``SuccessiveHalvingPruner``). Search
+validation metric (accuracy, or the task's own, maximised or minimised by its direction;
+https://optuna.readthedocs.io/, ``SuccessiveHalvingPruner``). Search
 trials run with seed ``[tune] seed`` and are stored with role ``search``; a pruned one is stored
 ``failed`` with the reason. The search is replayed from the store on a rerun (ask/tell in a fixed
 order, finished trials reported from their stored curves), so it is idempotent. The best
@@ -19,11 +20,14 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from optarena.metrics import DEFAULT as DEFAULT_METRIC
+from optarena.metrics import Metric
 from optarena.store import TrialState, open_store
 from optarena.study.expand import base_config, lr_source
 from optarena.study.spec import OptimizerEntry, StudySpec
 
 PRUNED = "pruned by successive halving"
+_WORST_LOW = 1e9  # what a failed search trial scores when lower is better
 
 
 class _PrunedError(Exception):
@@ -54,9 +58,13 @@ def _search(
         optuna.samplers.TPESampler if t.sampler == "tpe" else optuna.samplers.RandomSampler
     )
     pruner = optuna.pruners.SuccessiveHalvingPruner() if t.prune else optuna.pruners.NopPruner()
+    metric = _metric(spec)
     search = optuna.create_study(
-        direction="maximize", sampler=sampler_cls(seed=t.seed), pruner=pruner
+        direction="maximize" if metric.higher_is_better else "minimize",
+        sampler=sampler_cls(seed=t.seed),
+        pruner=pruner,
     )
+    worst = 0.0 if metric.higher_is_better else _WORST_LOW
     fixed = entry.settings()[0]
     low, high = optim.spec(lr_source(entry.optimizer, fixed)).lr_range
     schedule = spec.schedules[0]
@@ -77,14 +85,14 @@ def _search(
         )
         if t.epochs is not None:
             config = config.replace(epochs=t.epochs)
-        stored = _stored(store_path, study, config)
+        stored = _stored(store_path, study, config, metric.key)
         if stored is not None:
-            _replay(search, trial, stored)
+            _replay(search, trial, stored, metric.key, worst)
             continue
 
         def hook(event: str, payload: dict[str, Any], trial: Any = trial) -> None:
             if event == "epoch":
-                trial.report(payload["val_acc"], payload["epoch"])
+                trial.report(payload[f"val_{metric.key}"], payload["epoch"])
                 if trial.should_prune():
                     raise _PrunedError(f"{PRUNED} at epoch {payload['epoch']}")
 
@@ -98,8 +106,8 @@ def _search(
         except Exception:
             search.tell(trial, state=optuna.trial.TrialState.FAIL)
             continue
-        value = result.summary.get("best_val_acc")
-        search.tell(trial, value if result.state == "complete" and value is not None else 0.0)
+        value = result.summary.get(f"best_val_{metric.key}")
+        search.tell(trial, value if result.state == "complete" and value is not None else worst)
     if not any(tr.state == optuna.trial.TrialState.COMPLETE for tr in search.trials):
         raise ValueError(f"tuning {entry.label}: no search trial completed")
     params = dict(search.best_params)
@@ -107,8 +115,17 @@ def _search(
     return dataclasses.replace(entry, opt={**fixed, **params}, grid={}, lrs=(lr,))
 
 
-def _stored(store_path: Path, study: str, config: Any) -> Any:
-    """The finished stored record of ``config`` with its val-acc curve, or None."""
+def _metric(spec: StudySpec) -> Metric:
+    """The study task's metric (accuracy for data-path studies): the search's objective."""
+    if spec.task is None:
+        return DEFAULT_METRIC
+    from optarena import tasks
+
+    return tasks.get(spec.task).scored_by
+
+
+def _stored(store_path: Path, study: str, config: Any, key: str = "acc") -> Any:
+    """The finished stored record of ``config`` with its validation-metric curve, or None."""
     from optarena.store import config_hash
 
     with open_store(store_path) as store:
@@ -118,11 +135,11 @@ def _stored(store_path: Path, study: str, config: Any) -> Any:
             return None
         if not record.state.finished:
             return None
-        frame = store.metrics_frame([record.id], names=["acc"], splits=["val"], level="epoch")
+        frame = store.metrics_frame([record.id], names=[key], splits=["val"], level="epoch")
     return record, [(int(r.epoch), float(r.value)) for r in frame.itertuples()]
 
 
-def _replay(search: Any, trial: Any, stored: Any) -> None:
+def _replay(search: Any, trial: Any, stored: Any, key: str = "acc", worst: float = 0.0) -> None:
     """Tell optuna what a trial of an earlier run did (same reports, same outcome)."""
     import optuna
 
@@ -134,9 +151,9 @@ def _replay(search: Any, trial: Any, stored: Any) -> None:
     elif record.state == TrialState.FAILED:
         search.tell(trial, state=optuna.trial.TrialState.FAIL)
     else:
-        value = (record.summary or {}).get("best_val_acc")
+        value = (record.summary or {}).get(f"best_val_{key}")
         ok = record.state == TrialState.COMPLETE and value is not None
-        search.tell(trial, value if ok else 0.0)
+        search.tell(trial, value if ok else worst)
 
 
 def auto_lrs(spec: StudySpec, **_: Any) -> StudySpec:

@@ -9,6 +9,7 @@ from optarena.errors import unknown_name
 from optarena.imports import is_object_path
 from optarena.registry import Registry
 from optarena.tasks.builtin import BUILTIN
+from optarena.tasks.lm import STDLIB_LM
 from optarena.tasks.task import AUTO, Task, auto_model
 
 __all__ = ["AUTO", "Task", "auto_model", "catalog", "from_data", "get", "names", "register"]
@@ -95,5 +96,5 @@ def from_data(path_or_name: str | Path, model: str | None = None, **overrides: A
     return base.replace(**changes)
 
 
-for _task in BUILTIN:
+for _task in (*BUILTIN, STDLIB_LM):
     register(_task)

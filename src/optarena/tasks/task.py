@@ -11,11 +11,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from optarena.data.types import Dataset
+from optarena import metrics as metrics_lib
+from optarena.data.types import Dataset, Split
 
 AUTO = "auto"  # model chosen from the data's input shape when it is built
 LOSSES = ("cross_entropy",)
-METRICS = ("accuracy",)
+METRICS = tuple(metrics_lib.METRICS)
 AUGMENTATIONS = ("crop", "flip")
 
 
@@ -157,14 +158,37 @@ class Task:
         return models.create(name, dataset.input_shape, dataset.num_classes, **self.model_kwargs)
 
     def loss_fn(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Mean cross-entropy of ``logits`` (N×K) against integer labels ``y``."""
+        """Mean cross-entropy of ``logits`` (N×K, or N×T×K for sequences) against integer
+        labels ``y`` (N, or N×T)."""
+        if logits.dim() == 3:
+            return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
         return F.cross_entropy(logits, y)
 
+    @property
+    def scored_by(self) -> metrics_lib.Metric:
+        """The task's metric (:mod:`optarena.metrics`): name, record key and direction."""
+        return metrics_lib.get(self.metric)
+
+    def metric_sum(self, logits: torch.Tensor, y: torch.Tensor) -> float:
+        """The batch's metric summed over its examples (the trainer divides by the count):
+        accuracy counts rows whose arg-max is the label; ``loss``/``bpc`` add each example's
+        mean cross-entropy (in nats / in bits)."""
+        if self.metric == "accuracy":
+            return float((logits.argmax(dim=-1) == y).sum()) / (y[0].numel() if y.dim() > 1 else 1)
+        loss = float(self.loss_fn(logits, y)) * len(y)
+        return loss / math.log(2) if self.metric == "bpc" else loss
+
     def metric_fn(self, logits: torch.Tensor, y: torch.Tensor) -> float:
-        """Accuracy: the fraction of rows whose arg-max is the label."""
+        """The batch's mean metric (accuracy: the fraction of rows whose arg-max is the label)."""
         if len(y) == 0:
-            raise ValueError("accuracy of an empty batch is undefined")
-        return float((logits.argmax(dim=1) == y).float().mean())
+            raise ValueError(f"{self.metric} of an empty batch is undefined")
+        return self.metric_sum(logits, y) / len(y)
+
+    def make_transform(self, train: Split) -> Any:
+        """The batch transform the trainer applies (normalisation, augmentation)."""
+        from optarena import data
+
+        return data.make_transform(train, normalize=self.normalize, augment=tuple(self.augment))
 
     def penalty(self, model: nn.Module) -> torch.Tensor:
         """``l2/2 · Σ‖W‖²`` over weight matrices and kernels (not biases, not norm scales)."""

@@ -1,4 +1,5 @@
-"""Evaluation of a model on one split: mean loss and accuracy, in eval mode, without grads."""
+"""Evaluation of a model on one split: mean loss and metric (accuracy by default), in eval mode,
+without grads."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ def evaluate(
     transform: Callable[..., torch.Tensor] | None,
     batch_size: int,
     device: torch.device,
+    metric_sum: Callable[[torch.Tensor, torch.Tensor], float] | None = None,
 ) -> tuple[float, float]:
-    """Example-weighted mean loss and accuracy over ``split`` (model left in eval mode)."""
+    """Example-weighted mean loss and metric over ``split`` (model left in eval mode);
+    ``metric_sum(logits, y)`` sums the metric over a batch (default: correct predictions,
+    so the metric is accuracy)."""
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
     for xb, yb in batches(
@@ -29,7 +33,10 @@ def evaluate(
         xb, yb = xb.to(device), yb.to(device)
         logits = model(xb)
         total_loss += float(loss_fn(logits, yb)) * len(yb)
-        correct += int((logits.argmax(dim=1) == yb).sum())
+        if metric_sum is None:
+            correct += int((logits.argmax(dim=1) == yb).sum())
+        else:
+            correct += metric_sum(logits, yb)
         count += len(yb)
     if count == 0:
         raise ValueError("cannot evaluate on an empty split")

@@ -14,6 +14,7 @@ from torch import nn
 
 from optarena import data as data_lib
 from optarena import optim, schedules, tasks
+from optarena.optim.routing import role_groups
 from optarena.train.config import TrialConfig
 from optarena.train.evaluate import evaluate
 
@@ -30,13 +31,16 @@ class Materials:
     transform: Any
     epochs: int
     batch_size: int
+    needs_closure: bool = False  # the optimizer's step re-evaluates the batch (L-BFGS)
 
     def evaluate(self, split: str, device: torch.device) -> tuple[float, float]:
-        """Mean loss and accuracy on ``"train"``, ``"val"`` or ``"test"`` (eval mode, no grad)."""
+        """Mean loss and the task's metric (accuracy by default) on ``"train"``, ``"val"`` or
+        ``"test"`` (eval mode, no grad)."""
         return evaluate(
             self.model,
             getattr(self.dataset, split),
             loss_fn=self.task.loss_fn,
+            metric_sum=self.task.metric_sum,
             transform=self.transform,
             batch_size=max(self.batch_size, 256),
             device=device,
@@ -90,11 +94,13 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
     )
     torch.manual_seed(config.seed)
     model = task.build_model(dataset).to(device)
-    groups = param_groups(model, config.no_decay_norm_bias)
+    opt_spec = optim.spec(config.optimizer)
+    if opt_spec.routes_params:
+        groups = role_groups(model, config.no_decay_norm_bias)
+    else:
+        groups = param_groups(model, config.no_decay_norm_bias)
     optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
-    transform = data_lib.make_transform(
-        dataset.train, normalize=task.normalize, augment=tuple(task.augment)
-    )
+    transform = task.make_transform(dataset.train)
     return Materials(
         task=task,
         dataset=dataset,
@@ -104,4 +110,5 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
         transform=transform,
         epochs=config.epochs or task.epochs,
         batch_size=config.batch_size or task.batch_size,
+        needs_closure=opt_spec.needs_closure,
     )

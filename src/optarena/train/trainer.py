@@ -1,7 +1,8 @@
 """The trainer for ONE trial: a flat loop (nanoGPT scale, DESIGN convention 5).
 
 It records per-step training loss and learning rate; per-epoch training and validation
-loss/accuracy and wall time; keeps ``best.pt`` (best validation accuracy) and ``last.pt``
+loss/metric (accuracy unless the task names another, :mod:`optarena.metrics`) and wall time;
+keeps ``best.pt`` (best validation metric, by the metric's direction) and ``last.pt``
 (resume point) checkpoints; ends a trial whose loss turns NaN/inf or explodes as ``diverged``;
 and finally tests the best checkpoint (``test_acc``) and the last epoch (``final_test_acc``).
 A trial killed at any point resumes from its last completed epoch with identical numbers.
@@ -60,7 +61,7 @@ class _Progress:
 
     epoch: int = 0  # last completed epoch (1-based); 0 = none
     step: int = 0
-    best_val_acc: float = -1.0
+    best_val_acc: float = -1.0  # the best validation metric (accuracy, or the task's)
     best_epoch: int = 0
     initial_loss: float | None = None
     wall_s: float = 0.0
@@ -85,6 +86,20 @@ def _switch(optimizer: torch.optim.Optimizer, mode: str) -> None:
     method = getattr(optimizer, mode, None)
     if callable(method):
         method()
+
+
+def _closure(m: Materials, config: TrialConfig, xb: torch.Tensor, yb: torch.Tensor) -> Any:
+    """Re-evaluates the batch for optimizers that need it (L-BFGS): zero grads, loss, backward."""
+
+    def closure() -> torch.Tensor:
+        m.optimizer.zero_grad(set_to_none=True)
+        loss = m.task.loss_fn(m.model(xb), yb) + m.task.penalty(m.model)
+        loss.backward()
+        if config.clip_grad is not None:
+            torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
+        return loss
+
+    return closure
 
 
 def _diverged(loss: float, progress: _Progress, config: TrialConfig) -> bool:
@@ -194,14 +209,14 @@ def _train_epoch(
         loss.backward()
         if config.clip_grad is not None:
             torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
-        m.optimizer.step()
+        m.optimizer.step(_closure(m, config, xb, yb) if m.needs_closure else None)
         rows += [
             (progress.step, epoch, "train", "loss", value),
             (progress.step, epoch, "train", "lr", lr),
         ]
         progress.step += 1
         loss_sum += value * len(yb)
-        correct += int((logits.detach().argmax(dim=1) == yb).sum())
+        correct += m.task.metric_sum(logits.detach(), yb)
         count += len(yb)
         emit("step", {"epoch": epoch, "step": progress.step, "loss": value, "lr": lr})
     _switch(m.optimizer, "eval")
@@ -209,16 +224,17 @@ def _train_epoch(
     if not math.isfinite(val_loss):
         return {"epoch": epoch, "step": progress.step}
     progress.wall_s += time.perf_counter() - started
+    key = m.task.scored_by.key
     record = epoch_record(
-        epoch, (loss_sum, correct, count), (val_loss, val_acc), progress.wall_s, lr
+        epoch, (loss_sum, correct, count), (val_loss, val_acc), progress.wall_s, lr, key
     )
     progress.history.append(record)
     rows += epoch_rows(record)
     progress.epoch = epoch
-    if val_acc > progress.best_val_acc:
+    if m.task.scored_by.better(val_acc, progress.best_val_acc if progress.best_epoch else None):
         progress.best_val_acc, progress.best_epoch = val_acc, epoch
         _save(out_dir / BEST, m, config, progress)
-        emit("best", {"epoch": epoch, "val_acc": val_acc})
+        emit("best", {"epoch": epoch, f"val_{key}": val_acc})
     if getattr(m.schedule, "metric_driven", False):
         m.schedule.step(val_loss)
     _switch(m.optimizer, "train")
@@ -261,6 +277,7 @@ def _finish(
         wall_s=progress.wall_s,
         checkpoint=str(best_path) if best_path.is_file() else None,
         diverged_at=diverged_at,
+        key=m.task.scored_by.key,
     )
     emit("end", {"state": state, **summary})
     return TrialResult(config.trial_id, state, summary, list(progress.history), out_dir)
