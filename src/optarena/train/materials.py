@@ -14,6 +14,7 @@ from torch import nn
 
 from optarena import data as data_lib
 from optarena import optim, schedules, tasks
+from optarena.train import datacache
 from optarena.train.config import TrialConfig
 from optarena.train.evaluate import evaluate
 
@@ -85,16 +86,22 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
     """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
     schedule = check_optimizer_and_schedule(config)
     task = resolve_task(config)
-    dataset = task.load_data(
-        data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
-    )
+
+    def load() -> tuple[data_lib.Dataset, Any]:
+        dataset = task.load_data(
+            data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
+        )
+        transform = data_lib.make_transform(
+            dataset.train, normalize=task.normalize, augment=tuple(task.augment)
+        )
+        return dataset, transform
+
+    key = (repr(task), config.data_dir, config.download, config.subset)
+    dataset, transform = datacache.cached(key, load)
     torch.manual_seed(config.seed)
     model = task.build_model(dataset).to(device)
     groups = param_groups(model, config.no_decay_norm_bias)
     optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
-    transform = data_lib.make_transform(
-        dataset.train, normalize=task.normalize, augment=tuple(task.augment)
-    )
     return Materials(
         task=task,
         dataset=dataset,
