@@ -38,7 +38,7 @@ STEP_EVERY_S = 0.25
 PRELOAD_BY_DATASET = {"digits": ("sklearn.datasets",)}
 
 
-class RowsRejected(RuntimeError):
+class RowsRejectedError(RuntimeError):
     """The study runner could not store a trial's rows."""
 
 
@@ -52,7 +52,7 @@ class PipeRecorder:
         self.conn.send(message)
         _, error, threads = self.conn.recv()
         if error is not None:
-            raise RowsRejected(error)
+            raise RowsRejectedError(error)
         if threads and threads != torch.get_num_threads():
             torch.set_num_threads(threads)
 
