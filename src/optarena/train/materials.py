@@ -31,6 +31,7 @@ class Materials:
     transform: Any
     epochs: int
     batch_size: int
+    channels_last: bool = False  # inputs and conv weights in NHWC (``layout.py``)
 
     def evaluate(self, split: str, device: torch.device) -> tuple[float, float]:
         """Mean loss and accuracy on ``"train"``, ``"val"`` or ``"test"`` (eval mode, no grad)."""
