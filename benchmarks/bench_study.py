@@ -123,9 +123,11 @@ def main() -> None:
     spec = parse_spec(raw, name="bench")
     configs = expand(spec)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    default_threads = torch.get_num_threads()
     local_s, local_cpu, n = timed_study(spec, "local", args.workers)
     serial_s, serial_cpu, _ = timed_study(spec, "serial", None)
     assert n == len(configs)
+    torch.set_num_threads(default_threads)  # the serial study ran this process on one thread
     loader_s = plain_loop(configs, args.data_dir, loader=True)
     tensor_s = plain_loop(configs, args.data_dir, loader=False)
     print(

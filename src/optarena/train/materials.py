@@ -83,10 +83,8 @@ def param_groups(model: nn.Module, no_decay_norm_bias: bool) -> list[dict[str, A
     return [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def build_materials(config: TrialConfig, device: torch.device) -> Materials:
-    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
-    schedule = check_optimizer_and_schedule(config)
-    task = resolve_task(config)
+def load_dataset(config: TrialConfig, task: Any) -> tuple[data_lib.Dataset, Any]:
+    """The trial's dataset and transform (kept between trials when ``datacache`` is on)."""
 
     def load() -> tuple[data_lib.Dataset, Any]:
         dataset = task.load_data(
@@ -98,7 +96,14 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
         return dataset, transform
 
     key = (repr(task), config.data_dir, config.download, config.subset)
-    dataset, transform = datacache.cached(key, load)
+    return datacache.cached(key, load)
+
+
+def build_materials(config: TrialConfig, device: torch.device) -> Materials:
+    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
+    schedule = check_optimizer_and_schedule(config)
+    task = resolve_task(config)
+    dataset, transform = load_dataset(config, task)
     torch.manual_seed(config.seed)
     model = task.build_model(dataset).to(device)
     groups = param_groups(model, config.no_decay_norm_bias)

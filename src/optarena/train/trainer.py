@@ -154,6 +154,7 @@ def run_trial(
             "epochs": m.epochs,
             "resumed_at": progress.epoch,
             "steps_per_epoch": math.ceil(len(m.dataset.train) / m.batch_size),
+            "convolutions": any(isinstance(mod, torch.nn.Conv2d) for mod in m.model.modules()),
         },
     )
     diverged_at: dict[str, int] | None = None

@@ -2,11 +2,11 @@
 
 Workers come from the ``forkserver`` start method (``spawn`` where there is none): no forked
 copies of the runner's threads, locks or SQLite connections. The fork server imports torch, the
-trainer and the first task's data reader once, so each worker starts in milliseconds; workers
-live until the executor closes and keep decoded datasets between trials
-(``worker.py``). There are ``os.cpu_count()`` workers by default; each trial runs with one
-intra-op thread while trials outnumber workers, and the last trials of a study (fewer than the
-workers) share the idle cores.
+trainer and the first task's data reader once, and decodes the study's first dataset, so each
+worker starts in milliseconds and shares those pages (copy-on-write); workers live until the
+executor closes and keep decoded datasets between trials (``worker.py``). There are
+``os.cpu_count()`` workers by default; each trial runs with one intra-op thread while trials
+outnumber workers, and the last trials of a study (fewer than the cores) share the idle cores.
 
 Who writes the store: only this process (the study runner). Workers send their metric rows
 over their pipe; the runner commits them (``synchronous=NORMAL`` in WAL mode: durable across
@@ -20,6 +20,7 @@ trial from its last checkpoint, truncating rows past it.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import threading
@@ -83,16 +84,24 @@ class LocalExecutor(Executor):
             return
         from multiprocessing import forkserver
 
+        from optarena.study.executors import worker
+
         with _START_LOCK:
             server: Any = forkserver._forkserver
             if server._forkserver_pid is not None:
                 return
             self._ctx.set_forkserver_preload(_preload(job))
-            os.environ[lifeline.RUNNER_PID_ENV] = str(os.getpid())
+            env = {lifeline.RUNNER_PID_ENV: str(os.getpid())}
+            try:
+                env[worker.WARM_ENV] = json.dumps(job.config.to_dict())
+            except (TypeError, ValueError):  # not JSON: each worker loads its data itself
+                pass
+            os.environ.update(env)
             try:
                 server.ensure_running()
             finally:
-                os.environ.pop(lifeline.RUNNER_PID_ENV, None)
+                for key in env:
+                    os.environ.pop(key, None)
 
     def _spawn(self, job: Job) -> _Worker:
         from optarena.study.executors import worker

@@ -16,6 +16,7 @@ to run a job with that many intra-op threads, ``None`` to exit.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import time
@@ -27,8 +28,9 @@ import torch._dynamo  # noqa: F401  (every optimizer imports it; import it once 
 
 from optarena.study.executors.base import Job, Outcome
 from optarena.study.executors.lifeline import die_with
-from optarena.train import datacache
+from optarena.train import TrialConfig, datacache
 from optarena.train.device import set_threads
+from optarena.train.materials import load_dataset, resolve_task
 from optarena.train.run import trial_dir
 from optarena.train.trainer import Row, run_trial
 
@@ -36,6 +38,8 @@ from optarena.train.trainer import Row, run_trial
 STEP_EVERY_S = 0.25
 #: Extra modules the fork server imports for trials of a given dataset (what its reader uses).
 PRELOAD_BY_DATASET = {"digits": ("sklearn.datasets",)}
+#: Set (to the first trial's config as JSON) only in the environment of the fork server.
+WARM_ENV = "OPTARENA_WARM_TRIAL"
 
 
 class RowsRejectedError(RuntimeError):
@@ -47,13 +51,16 @@ class PipeRecorder:
 
     def __init__(self, conn: Any, trial_id: str) -> None:
         self.conn, self.trial_id = conn, trial_id
+        #: whether more intra-op threads pay: only convolutions are big enough here; small
+        #: matrix products gain nothing from a second thread, whose spinning only burns CPU
+        self.wide = False
 
     def _ask(self, message: tuple) -> None:
         self.conn.send(message)
         _, error, threads = self.conn.recv()
         if error is not None:
             raise RowsRejectedError(error)
-        if threads and threads != torch.get_num_threads():
+        if threads and self.wide and threads != torch.get_num_threads():
             torch.set_num_threads(threads)
 
     def log(self, rows: list[Row]) -> None:
@@ -69,25 +76,29 @@ def cpu_seconds() -> float:
 
 
 def run_one(conn: Any, job: Job, threads: int) -> Outcome:
-    """Run ``job`` (resuming from its checkpoint); a trial that raises is a ``failed`` outcome."""
+    """Run ``job`` (resuming from its checkpoint); a trial that raises is a ``failed`` outcome.
+    ``threads`` > 1 (the tail of a study) applies to trials of convolutional models that run
+    with the default single thread."""
     last_step = [0.0]
+    recorder = PipeRecorder(conn, job.trial_id)
 
     def send(event: str, payload: dict[str, Any]) -> None:
-        if event == "step":
+        if event == "start":
+            recorder.wide = bool(payload.get("convolutions")) and job.config.threads == 1
+            if recorder.wide and threads > 1:
+                torch.set_num_threads(threads)
+        elif event == "step":
             now = time.monotonic()
             if now - last_step[0] < STEP_EVERY_S:
                 return
             last_step[0] = now
         conn.send(("event", job.trial_id, event, payload))
 
-    config = job.config
     try:
-        if threads and config.threads == 1:
-            config = config.replace(threads=threads)
         result = run_trial(
-            config,
+            job.config,
             out_dir=trial_dir(job.out, job.trial_id),
-            recorder=PipeRecorder(conn, job.trial_id),
+            recorder=recorder,
             on_event=send,
         )
     except (EOFError, BrokenPipeError, ConnectionResetError):
@@ -115,3 +126,20 @@ def main(conn: Any, lifeline: Any) -> None:
             conn.send(("done", outcome, cpu_seconds()))
         except OSError:
             return
+
+
+def warm(text: str) -> None:
+    """In the fork server: decode the study's first dataset once, before any worker is forked;
+    every worker then shares its pages (copy-on-write; the trainer only reads them)."""
+    try:
+        config = TrialConfig.from_dict(json.loads(text))
+        set_threads(1)  # a process that forks must not start an OpenMP thread pool
+        datacache.enable()
+        load_dataset(config, resolve_task(config))
+    except Exception:  # the trial itself reports what is wrong with its data
+        pass
+
+
+_WARM = os.environ.pop(WARM_ENV, "")
+if _WARM:
+    warm(_WARM)
