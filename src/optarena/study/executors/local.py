@@ -5,7 +5,7 @@ copies of the runner's threads, locks or SQLite connections. The fork server imp
 trainer and the first task's data reader once, and decodes the study's first dataset, so each
 worker starts in milliseconds and shares those pages (copy-on-write); workers live until the
 executor closes and keep decoded datasets between trials (``worker.py``). There are
-``os.cpu_count()`` workers by default; each trial runs with one intra-op thread while trials
+as many workers as usable cores by default; each trial runs with one intra-op thread while trials
 outnumber workers, and the last trials of a study (fewer than the cores) share the idle cores.
 
 Who writes the store: only this process (the study runner). Workers send their metric rows
@@ -46,6 +46,13 @@ class _Worker:
     trials: int = field(default=0)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where known, e.g. under taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _preload(job: Job) -> list[str]:
     """Modules the fork server imports before forking workers for ``job``'s study."""
     from optarena.study.executors import worker
@@ -66,8 +73,8 @@ class LocalExecutor(Executor):
     name = "local"
 
     def __init__(self, workers: int | None = None, *, tail_threads: bool = True) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        self.cores = os.cpu_count() or 1
+        self.cores = usable_cores()
+        self.workers = max(1, workers or self.cores)
         self.tail_threads = tail_threads
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
         self._ctx = multiprocessing.get_context(method or "spawn")
