@@ -1,10 +1,12 @@
-"""Study wall time: ``local`` executor vs a plain sequential PyTorch loop (issue 6, item 6).
+"""Study wall time and CPU use: ``local`` vs ``serial`` vs a plain sequential PyTorch loop.
 
 8 optimizers x 2 seeds x 2 epochs of ``mnist-cnn`` on 10,000 MNIST images, run (a) as an
-optarena study with the default ``local`` executor (worker processes, one thread each) and
-(b) as the same trials in plain sequential loops with torch's default threading: one with
-``DataLoader`` as the tutorials ran them, one slicing in-memory tensors. All in this one run;
-prints the times and the ratios.
+optarena study with the default ``local`` executor (worker processes), (b) as the same study
+with the ``serial`` executor (one process, one thread) and (c) as the same trials in plain
+sequential loops with torch's default threading (validation every epoch, test at the end): one
+with ``DataLoader`` as the tutorials ran them, one slicing in-memory tensors. All in this one
+run; prints the times, the ratios, each study's CPU seconds per trial and its CPU utilisation
+(CPU seconds of all its processes / (wall seconds x cores); issue 18).
 
     python benchmarks/bench_study.py --data-dir ../shared/data/mnist [--quick]
 """
@@ -12,6 +14,8 @@ prints the times and the ratios.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -60,6 +64,38 @@ def plain_loop(configs: list, data_dir: str | None, *, loader: bool) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of every waited-for descendant."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def stop_fork_server() -> None:
+    """End the fork server (it reaped the workers), so their CPU time is counted."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_pid", None) is not None:
+        server._stop()
+
+
+def timed_study(spec, executor: str, workers: int | None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of all the study's processes, trials run)."""
+    from optarena.study import run_study
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu0, started = cpu_seconds(), time.perf_counter()
+        run = run_study(
+            spec, store_path=Path(tmp) / "b.db", out=tmp, executor=executor, workers=workers
+        )
+        wall = time.perf_counter() - started
+        stop_fork_server()
+        cpu = cpu_seconds() - cpu0
+    assert not run.failed, run
+    return wall, cpu, len(run.executed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -71,7 +107,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
 
-    from optarena.study import expand, parse_spec, run_study
+    from optarena.study import expand, parse_spec
 
     raw = {
         "task": "mnist-cnn",
@@ -86,28 +122,35 @@ def main() -> None:
         raw.update(optimizers=OPTIMIZERS[:4], seeds=1, epochs=1, subset=2000)
     spec = parse_spec(raw, name="bench")
     configs = expand(spec)
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        run = run_study(
-            spec, store_path=Path(tmp) / "b.db", out=tmp, executor="local", workers=args.workers
-        )
-        study_s = time.perf_counter() - started
-    assert len(run.executed) == len(configs) and not run.failed, run
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    default_threads = torch.get_num_threads()
+    local_s, local_cpu, n = timed_study(spec, "local", args.workers)
+    serial_s, serial_cpu, _ = timed_study(spec, "serial", None)
+    assert n == len(configs)
+    torch.set_num_threads(default_threads)  # the serial study ran this process on one thread
     loader_s = plain_loop(configs, args.data_dir, loader=True)
     tensor_s = plain_loop(configs, args.data_dir, loader=False)
     print(
         f"trials: {len(configs)} ({len(raw['optimizers'])} optimizers x {raw['seeds']} seeds x "
-        f"{raw['epochs']} epochs, {raw['subset']} images); torch threads in the plain loops: "
-        f"{torch.get_num_threads()}"
+        f"{raw['epochs']} epochs, {raw['subset']} images); cores: {cores}; torch threads in "
+        f"the plain loops: {torch.get_num_threads()}"
     )
-    print(f"optarena compare (local executor):      {study_s:7.1f} s")
+    for label, wall, cpu in (
+        ("optarena compare, local executor: ", local_s, local_cpu),
+        ("optarena compare, serial executor:", serial_s, serial_cpu),
+    ):
+        print(
+            f"{label}      {wall:7.1f} s  CPU {cpu / n:5.2f} s/trial, "
+            f"utilisation {cpu / (wall * cores):4.0%} of {cores} cores"
+        )
+    print(f"local vs serial:                          speed-up {serial_s / local_s:.2f}x")
     print(
         f"plain loop, DataLoader (tutorial way):  {loader_s:7.1f} s  "
-        f"speed-up {loader_s / study_s:.2f}x"
+        f"speed-up {loader_s / local_s:.2f}x"
     )
     print(
         f"plain loop, tensor slicing:             {tensor_s:7.1f} s  "
-        f"speed-up {tensor_s / study_s:.2f}x"
+        f"speed-up {tensor_s / local_s:.2f}x"
     )
 
 

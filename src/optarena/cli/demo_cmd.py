@@ -10,17 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from optarena import optim
-from optarena.cli.output import print_json, print_table
+if TYPE_CHECKING:  # torch is imported when the demo runs, not for `optarena --help`
+    import torch
+    from rich.console import Console
 
-Objective = Callable[[torch.Tensor], torch.Tensor]
+Objective = Callable[["torch.Tensor"], "torch.Tensor"]
 
 
 class Format(str, Enum):
@@ -31,6 +29,8 @@ class Format(str, Enum):
 def ill_conditioned_quadratic(dim: int = 10, condition: float = 100.0) -> tuple[torch.Tensor, ...]:
     """``(A, x_star, x0)``: A = Qᵀ diag(logspace(0, log10 κ)) Q with a fixed random rotation Q,
     minimum at x* = 1, start x0 drawn once from N(0, 1) (seeded)."""
+    import torch
+
     gen = torch.Generator().manual_seed(0)
     q, _ = torch.linalg.qr(torch.randn(dim, dim, generator=gen, dtype=torch.float64))
     eigenvalues = torch.logspace(0.0, math.log10(condition), dim, dtype=torch.float64)
@@ -41,6 +41,8 @@ def ill_conditioned_quadratic(dim: int = 10, condition: float = 100.0) -> tuple[
 
 def objectives() -> dict[str, tuple[Objective, torch.Tensor]]:
     """The demo's functions (minimum value 0) and their starting points."""
+    import torch
+
     a, x_star, x0 = ill_conditioned_quadratic()
 
     def quadratic(x: torch.Tensor) -> torch.Tensor:
@@ -58,6 +60,10 @@ def objectives() -> dict[str, tuple[Objective, torch.Tensor]]:
 
 def minimise(name: str, fn: Objective, x0: torch.Tensor, steps: int, tol: float) -> dict[str, Any]:
     """Run optimizer ``name`` (default hyper-parameters) for ``steps`` steps on ``fn``."""
+    import torch
+
+    from optarena import optim
+
     x = x0.clone().requires_grad_(True)
     optimizer = optim.create(name, [x])
 
@@ -83,6 +89,11 @@ def minimise(name: str, fn: Objective, x0: torch.Tensor, steps: int, tol: float)
 
 def run_demo(steps: int = 300, tol: float = 1e-3, console: Console | None = None) -> list[dict]:
     """One row per registered optimizer, best first (by mean log10 final loss; diverged last)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from optarena import optim
+
     functions = objectives()
     names = optim.names()
     rows = []
@@ -134,6 +145,8 @@ def register(app: typer.Typer) -> None:
 
         Examples:  optarena demo    optarena demo --steps 1000 --format json
         """
+        from optarena.cli.output import print_json, print_table
+
         rows = run_demo(steps=steps, tol=tol)
         if fmt is Format.json:
             print_json([{k: (None if v == math.inf else v) for k, v in r.items()} for r in rows])

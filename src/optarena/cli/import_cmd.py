@@ -39,13 +39,11 @@ def register(app: typer.Typer) -> None:
         Example:  optarena import algoperf ../shared/data/algoperf_v05 --store runs/ap.db
         """
         from optarena.importers.algoperf import import_algoperf
-        from optarena.store import Store, open_store
-        from optarena.store.postgres import is_postgres_url
+        from optarena.store import open_store
 
         start = time.perf_counter()
         # SQLite: no fsync per commit while importing (durable across a crash, not a power loss)
-        db_ = open_store(store) if is_postgres_url(store) else Store(store, synchronous="NORMAL")
-        with db_ as db:
+        with open_store(store, synchronous="NORMAL") as db:
             summary = import_algoperf(db, folder, prefix=prefix, metrics=metrics)
         took = time.perf_counter() - start
         console.print(

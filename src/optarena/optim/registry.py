@@ -31,6 +31,7 @@ def dialect_of(name: str) -> str:
     head, sep, _ = name.partition(":") if isinstance(name, str) else ("", "", "")
     return head if sep and head in DIALECTS else ""
 
+
 #: lr used when a user's optimizer declares no default lr.
 FALLBACK_LR = 1e-3
 

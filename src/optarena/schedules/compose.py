@@ -146,5 +146,3 @@ class PolynomialFactor(Schedule):
 
     def _lr(self, t: int) -> float:
         return self.base_lr * (1.0 - min(t, self.total_iters) / self.total_iters) ** self.power
-
-

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from optarena.schedules.base import Schedule, check_int
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
 
 
 def values(schedule: Schedule, steps: int) -> list[float]:
@@ -24,6 +26,8 @@ def plot(
     log_y: bool = False,
 ) -> Figure:
     """A figure with one line per schedule (a mapping gives the legend labels)."""
+    from matplotlib.figure import Figure
+
     if isinstance(schedules, Schedule):
         named: Mapping[str, Schedule] = {type(schedules).name or "schedule": schedules}
     else:

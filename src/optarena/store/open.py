@@ -26,10 +26,12 @@ def open_store(
     *,
     create: bool = True,
     clock: Callable[[], float] = time.time,
+    synchronous: str = "FULL",
 ) -> Store:
-    """``PostgresStore`` for ``postgresql://USER@HOST/DB``, else the SQLite ``Store`` file."""
+    """``PostgresStore`` for ``postgresql://USER@HOST/DB``, else the SQLite ``Store`` file
+    (``synchronous`` is SQLite's commit durability; a server store ignores it)."""
     if is_postgres_url(target):
         from optarena.store.postgres import PostgresStore
 
         return PostgresStore(str(target), create=create, clock=clock)
-    return Store(target, create=create, clock=clock)
+    return Store(target, create=create, clock=clock, synchronous=synchronous)

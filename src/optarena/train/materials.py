@@ -15,6 +15,7 @@ from torch import nn
 from optarena import data as data_lib
 from optarena import optim, schedules, tasks
 from optarena.optim.routing import role_groups
+from optarena.train import datacache
 from optarena.train.config import TrialConfig
 from optarena.train.evaluate import evaluate
 
@@ -32,6 +33,7 @@ class Materials:
     epochs: int
     batch_size: int
     needs_closure: bool = False  # the optimizer's step re-evaluates the batch (L-BFGS)
+    channels_last: bool = False  # inputs and conv weights in NHWC (``layout.py``)
 
     def evaluate(self, split: str, device: torch.device) -> tuple[float, float]:
         """Mean loss and the task's metric (accuracy by default) on ``"train"``, ``"val"`` or
@@ -85,13 +87,27 @@ def param_groups(model: nn.Module, no_decay_norm_bias: bool) -> list[dict[str, A
     return [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
+def load_dataset(config: TrialConfig, task: Any) -> tuple[data_lib.Dataset, Any]:
+    """The trial's dataset and transform (kept between trials when ``datacache`` is on)."""
+
+    def load() -> tuple[data_lib.Dataset, Any]:
+        dataset = task.load_data(
+            data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
+        )
+        transform = data_lib.make_transform(
+            dataset.train, normalize=task.normalize, augment=tuple(task.augment)
+        )
+        return dataset, transform
+
+    key = (repr(task), config.data_dir, config.download, config.subset)
+    return datacache.cached(key, load)
+
+
 def build_materials(config: TrialConfig, device: torch.device) -> Materials:
     """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
     schedule = check_optimizer_and_schedule(config)
     task = resolve_task(config)
-    dataset = task.load_data(
-        data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
-    )
+    dataset, transform = load_dataset(config, task)
     torch.manual_seed(config.seed)
     model = task.build_model(dataset).to(device)
     opt_spec = optim.spec(config.optimizer)
@@ -100,7 +116,6 @@ def build_materials(config: TrialConfig, device: torch.device) -> Materials:
     else:
         groups = param_groups(model, config.no_decay_norm_bias)
     optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
-    transform = task.make_transform(dataset.train)
     return Materials(
         task=task,
         dataset=dataset,

@@ -30,6 +30,7 @@ from optarena.train.checkpoint import (
 )
 from optarena.train.config import TrialConfig
 from optarena.train.device import resolve_device, set_threads
+from optarena.train.layout import use_channels_last
 from optarena.train.materials import Materials, build_materials
 from optarena.train.records import Row, epoch_record, epoch_rows, trial_summary
 
@@ -154,6 +155,9 @@ def run_trial(
     device = resolve_device(config.device)
     out_dir = Path(out_dir)
     m = build_materials(config, device)
+    m.channels_last = use_channels_last(m.model, m.dataset.input_shape, m.batch_size, device)
+    if m.channels_last:
+        m.model.to(memory_format=torch.channels_last)  # same Parameter objects, NHWC strides
     emit = on_event or (lambda event, payload: None)
     progress = _resume(out_dir, m, config)
     if recorder is not None:
@@ -165,6 +169,7 @@ def run_trial(
             "epochs": m.epochs,
             "resumed_at": progress.epoch,
             "steps_per_epoch": math.ceil(len(m.dataset.train) / m.batch_size),
+            "convolutions": any(isinstance(mod, torch.nn.Conv2d) for mod in m.model.modules()),
         },
     )
     diverged_at: dict[str, int] | None = None
@@ -196,6 +201,8 @@ def _train_epoch(
         if len(yb) == 1 and m.has_batchnorm:
             continue  # batch-norm cannot train on one example; such a tail batch is skipped
         xb, yb = xb.to(device), yb.to(device)
+        if m.channels_last:
+            xb = xb.contiguous(memory_format=torch.channels_last)
         lr = _set_lr(m, config, progress)
         logits = m.model(xb)
         data_loss = m.task.loss_fn(logits, yb)
@@ -279,5 +286,9 @@ def _finish(
         diverged_at=diverged_at,
         key=m.task.scored_by.key,
     )
+    summary["env"] = {
+        "threads": torch.get_num_threads(),
+        "memory_format": "channels_last" if m.channels_last else "contiguous",
+    }
     emit("end", {"state": state, **summary})
     return TrialResult(config.trial_id, state, summary, list(progress.history), out_dir)

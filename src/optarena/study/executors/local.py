@@ -1,159 +1,257 @@
-"""Run trials side by side in worker processes on this machine.
+"""Run trials side by side in worker processes on this machine (the default executor).
 
-Workers come from ``concurrent.futures.ProcessPoolExecutor`` with the ``forkserver`` context
-(``spawn`` where there is none): no forked copies of the parent's threads, locks or SQLite
-connections, and the fork server imports torch once, so workers start fast; the default count
-is ``os.cpu_count()``, and each trial runs with one intra-op thread (small models waste time in
-threading; several trials use the cores better than one trial with many threads).
+Workers come from the ``forkserver`` start method (``spawn`` where there is none): no forked
+copies of the runner's threads, locks or SQLite connections. The fork server imports torch, the
+trainer and the first task's data reader once, and decodes the study's first dataset, so each
+worker starts in milliseconds and shares those pages (copy-on-write); workers live until the
+executor closes and keep decoded datasets between trials (``worker.py``). There are
+as many workers as usable cores by default; each trial runs with one intra-op thread while trials
+outnumber workers, and the last trials of a study (fewer than the cores) share the idle cores.
 
-Who writes the store: each worker records its own trial through ``run_recorded`` with the
-store's short ``BEGIN IMMEDIATE`` transactions on a WAL-mode file, while the parent is the only
-*coordinator* (it claims trials, holds and renews their leases, and finishes trials whose worker
-died). Metric rows thus never cross a process boundary, and SQLite serialises the few short
-writes per epoch. Killing the parent with SIGKILL at any moment is safe: SQLite rolls back an
-unfinished transaction; workers ask the kernel to kill them when the parent dies
-(``PR_SET_PDEATHSIG`` on Linux, armed against the fork server, which exits when the parent
-does); the
-trials they held stay ``running`` until their lease expires or a rerun on the same host sees
-the owner process is gone and adopts them; a resumed trial truncates metric rows past its last
-checkpoint and continues from it.
+Who writes the store: only this process (the study runner). Workers send their metric rows
+over their pipe; the runner commits them (``synchronous=NORMAL`` in WAL mode: durable across
+process crashes) and acknowledges, and only then does the worker save its resume point. The
+trial's end is recorded by the runner from the returned outcome. Killing the runner at any
+moment (SIGKILL, SIGTERM) therefore writes no further row, and its helpers die with it
+(``lifeline.py``): the fork server by ``PR_SET_PDEATHSIG``, each worker by end of file on a
+pipe only the runner holds. A rerun adopts the dead runner's leases and resumes each unfinished
+trial from its last checkpoint, truncating rows past it.
 """
 
 from __future__ import annotations
 
-import ctypes
+import json
 import multiprocessing
 import os
-import signal
-import sys
 import threading
-import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
-from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+from optarena.study.executors import lifeline
+from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn
 
-_QUEUE: Any = None
-_STEP_EVERY_S = 0.25
+_START_LOCK = threading.Lock()
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL("libc.so.6", use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Connection
+    alive_w: Connection  # the write end of the worker's lifeline; only this process holds it
+    job: Job | None = None
+    cpu_s: float = 0.0
+    trials: int = field(default=0)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where known, e.g. under taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _preload(job: Job) -> list[str]:
+    """Modules the fork server imports before forking workers for ``job``'s study."""
+    from optarena.study.executors import worker
+
+    modules = ["optarena.study.executors.lifeline", "optarena.study.executors.worker"]
     try:
-        os.kill(parent_pid, 0)
-    except ProcessLookupError:  # the study runner died before prctl took effect
-        os._exit(1)
+        from optarena import tasks
 
-
-def _init_worker(queue: Any, parent_pid: int) -> None:
-    global _QUEUE
-    _die_with_parent(parent_pid)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _QUEUE = queue
-
-
-def _worker(job: Job) -> Outcome:
-    last_step = [0.0]
-
-    def send(trial_id: str, event: str, payload: dict[str, Any]) -> None:
-        if _QUEUE is None:
-            return
-        if event == "step":
-            now = time.monotonic()
-            if now - last_step[0] < _STEP_EVERY_S:
-                return
-            last_step[0] = now
-        _QUEUE.put((trial_id, event, payload))
-
-    return run_job(job, send)
+        dataset = tasks.get(job.config.task).dataset if job.config.task else ""
+    except Exception:  # an unknown task fails in the trial, with its message
+        dataset = ""
+    return modules + list(worker.PRELOAD_BY_DATASET.get(dataset, ()))
 
 
 class LocalExecutor(Executor):
-    """Up to ``workers`` trials at once in spawned processes; outcomes streamed as they end."""
+    """Up to ``workers`` trials at once in worker processes; outcomes streamed as they end."""
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            self._ctx = multiprocessing.get_context("forkserver")
-            self._ctx.set_forkserver_preload(["optarena.study.executors.local"])
-        else:
-            self._ctx = multiprocessing.get_context("spawn")
-        self._queue: Any = None
-        self._pool: ProcessPoolExecutor | None = None
+    def __init__(self, workers: int | None = None, *, tail_threads: bool = True) -> None:
+        self.cores = usable_cores()
+        self.workers = max(1, workers or self.cores)
+        self.tail_threads = tail_threads
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+        self._ctx = multiprocessing.get_context(method or "spawn")
+        self._pool: list[_Worker] = []
+        self._stores: dict[Path, Any] = {}
+        self._more = False  # whether the current run may still pull jobs
+        #: CPU seconds of workers that ended (running ones report theirs after each trial).
+        self.worker_cpu_s = 0.0
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        if self._queue is None:
-            self._queue = self._ctx.Queue()
-        return ProcessPoolExecutor(
-            self.workers,
-            mp_context=self._ctx,
-            initializer=_init_worker,
-            initargs=(self._queue, os.getpid()),
+    # --- workers ----------------------------------------------------------------------------
+
+    def _start_fork_server(self, job: Job) -> None:
+        if self._ctx.get_start_method() != "forkserver":
+            return
+        from multiprocessing import forkserver
+
+        from optarena.study.executors import worker
+
+        with _START_LOCK:
+            server: Any = forkserver._forkserver
+            if server._forkserver_pid is not None:
+                return
+            self._ctx.set_forkserver_preload(_preload(job))
+            env = {lifeline.RUNNER_PID_ENV: str(os.getpid())}
+            try:
+                env[worker.WARM_ENV] = json.dumps(job.config.to_dict())
+            except (TypeError, ValueError):  # not JSON: each worker loads its data itself
+                pass
+            os.environ.update(env)
+            try:
+                server.ensure_running()
+            finally:
+                for key in env:
+                    os.environ.pop(key, None)
+
+    def _spawn(self, job: Job) -> _Worker:
+        from optarena.study.executors import worker
+
+        self._start_fork_server(job)
+        conn, child_conn = self._ctx.Pipe(duplex=True)
+        alive_r, alive_w = self._ctx.Pipe(duplex=False)
+        process = self._ctx.Process(
+            target=worker.main, args=(child_conn, alive_r), name="optarena-worker", daemon=True
         )
+        process.start()
+        child_conn.close()
+        alive_r.close()
+        w = _Worker(process, conn, alive_w)
+        self._pool.append(w)
+        return w
+
+    def _give(self, w: _Worker, job: Job) -> None:
+        w.job = job
+        w.trials += 1
+        w.conn.send((job, self._threads_for()))
+
+    def _threads_for(self) -> int:
+        """Intra-op threads for a running trial: 1, or a share of the idle cores in the tail."""
+        busy = sum(w.job is not None for w in self._pool)
+        if not self.tail_threads or not busy or busy >= self.cores or self._more:
+            return 1
+        return max(1, self.cores // busy)
+
+    def _retire(self, w: _Worker) -> None:
+        self._pool.remove(w)
+        for conn in (w.conn, w.alive_w):
+            conn.close()
+        w.process.join(timeout=5)
+
+    # --- the loop ---------------------------------------------------------------------------
 
     def run(self, jobs: Iterable[Job], on_event: TrialEventFn | None = None) -> Iterator[Outcome]:
-        self._pool = self._pool or self._new_pool()
-        stop = threading.Event()
-        drain = threading.Thread(target=self._drain, args=(on_event, stop), daemon=True)
-        drain.start()
         pending = iter(jobs)
-        running: dict[Future[Outcome], Job] = {}
+        self._more = True
         retried: set[str] = set()
+
+        def next_job() -> Job | None:
+            job = next(pending, None) if self._more else None
+            self._more = job is not None
+            return job
+
+        for w in list(self._pool):  # idle workers from an earlier call take jobs first
+            if (job := next_job()) is None:
+                break
+            self._give(w, job)
+        while self._more and len(self._pool) < self.workers:
+            if (job := next_job()) is None:
+                break
+            self._give(self._spawn(job), job)
+        while any(w.job is not None for w in self._pool):
+            busy = [w for w in self._pool if w.job is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for w in busy:
+                if w.conn not in ready and w.process.sentinel not in ready:
+                    continue
+                outcome = self._serve(w, on_event)
+                if outcome is None:
+                    continue
+                if outcome.error == "worker died":
+                    outcome = self._restart(w, retried)
+                    if outcome is None:
+                        continue
+                elif (job := next_job()) is not None:  # hand out work before reporting
+                    self._give(w, job)
+                yield outcome
+
+    def _serve(self, w: _Worker, on_event: TrialEventFn | None) -> Outcome | None:
+        """Handle the messages ``w`` sent; an outcome when its trial ended (or it died)."""
+        assert w.job is not None
         try:
-            self._fill(running, pending)
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = running.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        if job.trial_id in retried:
-                            yield Outcome(
-                                job.trial_id, "failed", {}, "its worker process died twice"
-                            )
-                            continue
-                        retried.add(job.trial_id)
-                        self._pool.shutdown(wait=False, cancel_futures=True)
-                        self._pool = self._new_pool()
-                        running[self._pool.submit(_worker, job)] = job  # resumes from last.pt
-                self._fill(running, pending)
-        finally:
-            stop.set()
-            drain.join(timeout=2)
+            while w.conn.poll():
+                message = w.conn.recv()
+                kind = message[0]
+                if kind == "done":
+                    _, outcome, w.cpu_s = message
+                    w.job = None
+                    return outcome
+                if kind == "event":
+                    _emit(on_event, *message[1:])
+                else:
+                    w.conn.send(("ack", self._write(w.job, message), self._threads_for()))
+        except (EOFError, OSError):
+            pass
+        if w.process.is_alive():
+            return None
+        return Outcome(w.job.trial_id, "failed", {}, "worker died")
 
-    def _fill(self, running: dict[Future[Outcome], Job], pending: Iterator[Job]) -> None:
-        assert self._pool is not None
-        while len(running) < self.workers:
-            job = next(pending, None)
-            if job is None:
-                return
-            running[self._pool.submit(_worker, job)] = job
+    def _write(self, job: Job, message: tuple) -> str | None:
+        from optarena.store import open_store
 
-    def _drain(self, on_event: TrialEventFn | None, stop: threading.Event) -> None:
-        import queue as queue_lib
+        kind, trial_id, value = message
+        try:
+            store = self._stores.get(job.store_path)
+            if store is None:
+                store = self._stores[job.store_path] = open_store(
+                    job.store_path, synchronous="NORMAL"
+                )
+            if kind == "rows":
+                store.log_metrics(trial_id, value)
+            else:
+                store.truncate_metrics(trial_id, value)
+        except Exception as exc:  # the worker fails the trial with this message
+            return f"could not store the rows of trial {trial_id}: {exc}"
+        return None
 
-        while not stop.is_set():
-            try:
-                item = self._queue.get(timeout=0.1)
-            except (queue_lib.Empty, OSError, EOFError):
-                continue
-            if on_event is not None:
-                try:
-                    on_event(*item)
-                except Exception:  # progress display must never stop the study
-                    pass
+    def _restart(self, w: _Worker, retried: set[str]) -> Outcome | None:
+        """A worker died mid-trial: run its trial once more in a new worker (it resumes from
+        ``last.pt``); a second death fails the trial."""
+        job = w.job
+        assert job is not None
+        self._retire(w)
+        if job.trial_id in retried:
+            return Outcome(job.trial_id, "failed", {}, "its worker process died twice")
+        retried.add(job.trial_id)
+        self._give(self._spawn(job), job)
+        return None
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for w in list(self._pool):
+            try:
+                if w.job is None:
+                    w.conn.send(None)
+                else:
+                    w.process.kill()  # interrupted mid-trial: a rerun resumes it
+            except OSError:
+                pass
+            self.worker_cpu_s += w.cpu_s
+            self._retire(w)
+        for store in self._stores.values():
+            store.close()
+        self._stores.clear()
+
+
+def _emit(on_event: TrialEventFn | None, trial_id: str, event: str, payload: Any) -> None:
+    if on_event is None:
+        return
+    try:
+        on_event(trial_id, event, payload)
+    except Exception:  # the progress display must never stop the study
+        pass

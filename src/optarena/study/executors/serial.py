@@ -8,10 +8,14 @@ from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, 
 
 
 class SerialExecutor(Executor):
-    """One trial at a time, in-process (simplest; what ``vectorized`` falls back to)."""
+    """One trial at a time, in-process (simplest; what ``vectorized`` falls back to). Decoded
+    datasets are kept between the trials of one ``run`` (``optarena.train.datacache``)."""
 
     name = "serial"
 
     def run(self, jobs: Iterable[Job], on_event: TrialEventFn | None = None) -> Iterator[Outcome]:
-        for job in jobs:
-            yield run_job(job, on_event)
+        from optarena.train.datacache import keep_datasets
+
+        with keep_datasets():
+            for job in jobs:
+                yield run_job(job, on_event)
