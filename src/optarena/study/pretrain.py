@@ -43,7 +43,9 @@ def pretrain_config(spec: StudySpec) -> TrialConfig:
 
 def backbone_weights(config: TrialConfig, checkpoint: Path, out: Path) -> Path:
     """The model ``state_dict`` of ``checkpoint`` as its own file (written once)."""
-    target = out / "backbones" / f"{config.trial_id}.pt"
+    from optarena.paths import child
+
+    target = child(out / "backbones", f"{config.trial_id}.pt", kind="trial id")
     if not target.is_file():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)["model"]
         target.parent.mkdir(parents=True, exist_ok=True)

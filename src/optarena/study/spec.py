@@ -196,8 +196,10 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
     unit = raw.get("schedule_unit", "epoch")
     if unit not in ("epoch", "step"):
         raise ValueError(f"schedule_unit must be 'epoch' or 'step', got {unit!r}")
+    from optarena.paths import check_name
+
     return StudySpec(
-        name=str(name or raw.get("name") or "default"),
+        name=check_name(name or raw.get("name") or "default"),
         task=_opt_str(raw, "task"),
         data=_opt_str(raw, "data"),
         model=_opt_str(raw, "model"),
@@ -230,7 +232,10 @@ def study_parts(raw: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, 
     if not parts:
         raise ValueError("`parts` is empty: leave it out, or add one table per part")
     out = []
+    from optarena.paths import check_name
+
     for label, body in parts.items():
+        check_name(label, "part name")
         body = _table(body, f"parts.{label}")
         if "parts" in body or "name" in body:
             raise ValueError(f"parts.{label}: a part cannot hold `parts` or `name`")

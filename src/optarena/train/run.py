@@ -31,7 +31,10 @@ class StoreRecorder:
 
 
 def trial_dir(out: Path | str, trial_id: str) -> Path:
-    return Path(out) / "trials" / trial_id
+    """``OUT/trials/<trial_id>`` (an id read from a store is checked like any name)."""
+    from optarena.paths import child
+
+    return child(Path(out) / "trials", trial_id, kind="trial id")
 
 
 def store_path_for(out: Path | str, store_path: Path | str | None) -> Path:
@@ -60,6 +63,9 @@ def run_recorded(
     A trial already complete or diverged is not run again: its stored result is returned.
     A trial that raises is stored as ``failed`` with its traceback, and the error re-raised.
     """
+    from optarena.paths import check_name
+
+    check_name(study)
     with Store(store_path_for(out, store_path)) as store:
         if study_config is not None or study not in store.study_names():
             store.add_study(study, study_config or {})
