@@ -67,4 +67,6 @@ def user_module(folder: Path, name: str, source: str, monkeypatch: pytest.Monkey
     """Write ``name.py`` into ``folder`` and make it importable here."""
     (folder / f"{name}.py").write_text(source)
     monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])
+    )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from optarena.paths import check_name, child
+
 TINY = ["--task", "digits-mlp", "--epochs", "1", "--subset", "64", "--batch-size", "32"]
 
 

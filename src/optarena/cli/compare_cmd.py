@@ -131,9 +131,9 @@ def _run(
     report: bool,
 ) -> None:
     """Run one study (or part), print its leaderboard, write its report and range tests."""
+    from optarena.paths import child
     from optarena.study import run_study
     from optarena.study.lr_find import run_lr_finds
-    from optarena.paths import child
     from optarena.study.progress import StudyProgress
 
     with StudyProgress() as progress:

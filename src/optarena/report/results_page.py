@@ -109,7 +109,8 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
         f"Every trial's config and summary: [trials.csv]({rel}/trials.csv); every epoch's "
         f"metrics: [epochs.csv]({rel}/epochs.csv)."
     )
-    return text + "\n" + data + "\n" + _lr_find_section(child(runs_out / "reports", study), target, rel)
+    lr_finds = _lr_find_section(child(runs_out / "reports", study), target, rel)
+    return text + "\n" + data + "\n" + lr_finds
 
 
 def write_trial_data(store: Any, study: str, target: Path) -> None:

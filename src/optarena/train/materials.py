@@ -81,15 +81,20 @@ def param_groups(model: nn.Module, no_decay_norm_bias: bool) -> list[dict[str, A
     return [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def build_materials(config: TrialConfig, device: torch.device) -> Materials:
-    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
-    schedule = check_optimizer_and_schedule(config)
+def build_model(config: TrialConfig, device: torch.device) -> tuple[Any, Any, nn.Module]:
+    """Task, data and the seeded model of ``config`` (what evaluating a checkpoint needs)."""
     task = resolve_task(config)
     dataset = task.load_data(
         data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
     )
     torch.manual_seed(config.seed)
-    model = task.build_model(dataset).to(device)
+    return task, dataset, task.build_model(dataset).to(device)
+
+
+def build_materials(config: TrialConfig, device: torch.device) -> Materials:
+    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
+    schedule = check_optimizer_and_schedule(config)
+    task, dataset, model = build_model(config, device)
     groups = param_groups(model, config.no_decay_norm_bias)
     optimizer = optim.create(config.optimizer, groups, lr=config.lr, **config.opt)
     transform = data_lib.make_transform(

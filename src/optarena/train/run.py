@@ -95,11 +95,14 @@ def run_recorded(
         return result
 
 
-def best_checkpoint_of(trial_id: str, *, out: Path | str, store_path: Path | str | None) -> Path:
-    """The best checkpoint of a stored trial (id or unique prefix)."""
+def best_checkpoint_of(
+    trial_id: str, *, out: Path | str, store_path: Path | str | None
+) -> tuple[Path, str]:
+    """The best checkpoint of a stored trial (id or unique prefix) and the trial's full id
+    (the checkpoint must prove it is that trial: ``verify.read_trial_checkpoint``)."""
     with Store(store_path_for(out, store_path), create=False) as store:
         record = store.trial(trial_id)
     path = Path((record.summary or {}).get("checkpoint") or trial_dir(out, record.id) / "best.pt")
     if not path.is_file():
         raise FileNotFoundError(f"trial {record.id} has no best checkpoint at {path}")
-    return path
+    return path, record.id
