@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
         if page is None and len(study) > 1:
             raise ValueError("several studies make one results page: add --page FILE.md")
-        with Store(store, create=False) as results:
+        with Store(store, read_only=True) as results:
             if page is not None:
                 written = write_results_page(
                     results,

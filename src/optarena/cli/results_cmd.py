@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--target-acc must be in [0, 1], not {target_acc}")
         if role not in ("final", "search", "all"):
             raise ValueError(f"--role must be final, search or all, not {role!r}")
-        with Store(store, create=False) as db:
+        with Store(store, read_only=True) as db:
             frame = leaderboard(
                 db, study, target_acc=target_acc, role=None if role == "all" else role
             )

@@ -100,7 +100,7 @@ def best_checkpoint_of(
 ) -> tuple[Path, str]:
     """The best checkpoint of a stored trial (id or unique prefix) and the trial's full id
     (the checkpoint must prove it is that trial: ``verify.read_trial_checkpoint``)."""
-    with Store(store_path_for(out, store_path), create=False) as store:
+    with Store(store_path_for(out, store_path), read_only=True) as store:
         record = store.trial(trial_id)
     path = Path((record.summary or {}).get("checkpoint") or trial_dir(out, record.id) / "best.pt")
     if not path.is_file():
