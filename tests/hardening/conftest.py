@@ -63,10 +63,17 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cwd
 
 
-def user_module(folder: Path, name: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Write ``name.py`` into ``folder`` and make it importable here."""
-    (folder / f"{name}.py").write_text(source)
+@pytest.fixture
+def user_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], str]:
+    """Write a uniquely named module into ``tmp_path/mods``, importable here; returns its name."""
+    folder = tmp_path / "mods"
+    folder.mkdir(exist_ok=True)
     monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])
-    )
+    count = iter(range(1000))
+
+    def make(source: str) -> str:
+        name = f"usermod_{os.getpid()}_{tmp_path.name.replace('-', '_')}_{next(count)}"
+        (folder / f"{name}.py").write_text(source)
+        return name
+
+    return make

@@ -80,6 +80,7 @@ def compare(
     from optarena.study.flags import merge_flags
     from optarena.study.smoke import smoke_budget
     from optarena.study.spec import load_toml, study_parts
+    from optarena.study.validate import check_run_flags, validate_spec
     from optarena.train.run import store_path_for
 
     raw = load_toml(spec_file) if spec_file is not None else dict(DEFAULT_STUDY)
@@ -108,11 +109,13 @@ def compare(
     if smoke:
         study_name = f"{study_name}-smoke"
     check_name(study_name)
+    check_run_flags(executor, workers, lease)
     specs = []
     for part_name, part_raw in study_parts(raw, study_name):
         part_raw = merge_flags(part_raw, flags)
         spec = parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name)
         check_names(spec)
+        validate_spec(spec)
         specs.append(spec)
     store_path = store_path_for(out, store)
     for spec in specs:

@@ -28,7 +28,9 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
-        port: int = typer.Option(8000, "--port", help="Port for --serve (0: any free port)."),
+        port: int = typer.Option(
+            8000, "--port", min=0, max=65535, help="Port for --serve (0: any free port)."
+        ),
         page: Path = typer.Option(
             None, "--page", help="Write one results page (Markdown) for the study or studies."
         ),

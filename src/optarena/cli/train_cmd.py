@@ -74,6 +74,11 @@ def train(
         data_dir=data_dir,
         download=download,
     )
+    if seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {seed}")
+    from optarena.study.validate import check_trials
+
+    check_trials([config])
     with TrialProgress() as progress:
         result = run_recorded(
             config, out=out, store_path=store, study=name, on_event=progress.on_event

@@ -137,6 +137,8 @@ def load(
     for label, fraction in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0.0 <= fraction < 1.0:
             raise ValueError(f"{label} must lie in [0, 1), got {fraction}")
+    if image_size is not None and (isinstance(image_size, bool) or image_size < 1):
+        raise ValueError(f"image_size must be a positive integer, got {image_size}")
     text = str(name_or_path)
     path = Path(text).expanduser()
     if text in named.REGISTRY and not path.exists():

@@ -190,7 +190,12 @@ def _train_epoch(
         loss.backward()
         if config.clip_grad is not None:
             torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
-        m.optimizer.step()
+        try:
+            m.optimizer.step()
+        except RuntimeError as exc:  # an lr beyond float range (1e39): the update overflows
+            if "overflow" not in str(exc):
+                raise
+            return {"epoch": epoch, "step": progress.step}
         rows += [
             (progress.step, epoch, "train", "loss", value),
             (progress.step, epoch, "train", "lr", lr),
