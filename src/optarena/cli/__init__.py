@@ -70,5 +70,4 @@ def main(argv: list[str] | None = None) -> None:
             raise
         typer.echo(f"error: {message}", err=True)
         sys.exit(2)
-    if isinstance(code, int) and not isinstance(code, bool) and code:
-        sys.exit(code)
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
