@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from optarena.store import Store
 
 ALWAYS_FAILS = """
@@ -19,6 +21,7 @@ class AlwaysFails(torch.optim.SGD):
 """
 
 
+@pytest.mark.slow
 def test_retry_failed_retries_each_failed_trial_once_per_run(tmp_path):
     (tmp_path / "failmod.py").write_text(ALWAYS_FAILS)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ["PYTHONPATH"]])}
