@@ -23,6 +23,13 @@ def load_object(path: str) -> Any:
         obj: Any = importlib.import_module(module_name)
     except ImportError as exc:
         raise ValueError(f"cannot import module {module_name!r} (from {path!r}): {exc}") from exc
+    except SystemExit:  # a user module that calls sys.exit() while being imported
+        raise ValueError(f"module {module_name!r} called sys.exit() on import") from None
+    except Exception as exc:  # a user module that raises or does not parse
+        first = (str(exc).splitlines() or [""])[0]
+        raise ValueError(
+            f"module {module_name!r} failed on import: {type(exc).__name__}: {first}"
+        ) from exc
     for part in attr.split("."):
         try:
             obj = getattr(obj, part)

@@ -48,9 +48,28 @@ for _module in (
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; user errors become ``error: ...`` and exit code 2."""
+    """Entry point: run the app; user errors (bad flags included) become one ``error: ...``
+    line and exit code 2, Ctrl-C one ``interrupted`` line and exit code 130 (``errors.py``)."""
+    from optarena.cli.errors import ClickException, user_error
+
     try:
-        app(args=argv, prog_name="optarena")
-    except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        code = app(args=argv, prog_name="optarena", standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo(
+            "interrupted (Ctrl-C): finished trials are stored; run the command again to resume",
+            err=True,
+        )
+        sys.exit(130)
+    except ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `optarena`: the help
+            exc.show()
+            sys.exit(exc.exit_code)
+        typer.echo(f"error: {exc.format_message()} (see `optarena -h`)", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        message = user_error(exc)
+        if message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)

@@ -82,10 +82,12 @@ def compare(
     A file with `[parts.P]` tables runs each part as its own study `NAME.P`; `--smoke` runs
     them as `NAME-smoke.P`.
     """
+    from optarena.paths import check_name
     from optarena.study import DEFAULT_STUDY, check_names, parse_spec
     from optarena.study.flags import merge_flags
     from optarena.study.smoke import smoke_budget
     from optarena.study.spec import load_toml, study_parts
+    from optarena.study.validate import check_run_flags, validate_spec
     from optarena.train.run import store_path_for
 
     raw = load_toml(spec_file) if spec_file is not None else dict(DEFAULT_STUDY)
@@ -113,11 +115,14 @@ def compare(
     study_name = name or raw.get("name") or (spec_file.stem if spec_file else "default")
     if smoke:
         study_name = f"{study_name}-smoke"
+    check_name(study_name)
+    check_run_flags(executor, workers, lease)
     specs = []
     for part_name, part_raw in study_parts(raw, study_name):
         part_raw = merge_flags(part_raw, flags)
         spec = parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name)
         check_names(spec)
+        validate_spec(spec)
         specs.append(spec)
     store_path = store_path_for(out, store)
     if executor == "ray":
@@ -141,6 +146,7 @@ def _run(
     report: bool,
 ) -> None:
     """Run one study (or part), print its leaderboard, write its report and range tests."""
+    from optarena.paths import child
     from optarena.study import run_study
     from optarena.study.lr_find import run_lr_finds
     from optarena.study.progress import StudyProgress
@@ -167,7 +173,7 @@ def _run(
         err=True,
     )
     _finish(store_path, spec.name, out, not report)
-    for found in run_lr_finds(spec, out / "reports" / spec.name):
+    for found in run_lr_finds(spec, child(out / "reports", spec.name)):
         typer.echo(f"lr-find {found['optimizer']}: suggested {found['suggested']}")
 
 
@@ -200,5 +206,7 @@ def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
         except ImportError:
             typer.echo("report: optarena.report is not available", err=True)
             return
-        page = build_report(store, study, out / "reports" / study)
+        from optarena.paths import child
+
+        page = build_report(store, study, child(out / "reports", study))
     typer.echo(f"report: {page}")

@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
-        port: int = typer.Option(8000, "--port", help="Port for --serve (0: any free port)."),
+        port: int = typer.Option(
+            8000, "--port", min=0, max=65535, help="Port for --serve (0: any free port)."
+        ),
         page: Path = typer.Option(
             None, "--page", help="Write one results page (Markdown) for the study or studies."
         ),
@@ -60,7 +62,7 @@ def register(app: typer.Typer) -> None:
 
         if page is None and len(study) > 1:
             raise ValueError("several studies make one results page: add --page FILE.md")
-        with open_store(store, create=False) as results:
+        with open_store(store, read_only=True) as results:
             if page is not None:
                 written = write_results_page(
                     results,

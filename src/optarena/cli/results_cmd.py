@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--role must be final, search or all, not {role!r}")
         from optarena.cli import verdicts_out
 
-        with open_store(store, create=False) as db:
+        with open_store(store, read_only=True) as db:
             if budget is not None:
                 verdicts_out.print_budget(db, study, budget, fmt.value)
                 return

@@ -74,6 +74,11 @@ def train(
         data_dir=data_dir,
         download=download,
     )
+    if seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {seed}")
+    from optarena.study.validate import check_trials
+
+    check_trials([config])
     with TrialProgress() as progress:
         result = run_recorded(
             config, out=out, store_path=store, study=name, on_event=progress.on_event
@@ -89,6 +94,9 @@ def test(
     store: str = typer.Option(None, help="Results store file or URL (default: OUT/optarena.db)."),
     device: str = typer.Option("auto", help="auto, cpu, cuda, cuda:N or mps."),
     data_dir: str = typer.Option(None, help="Folder with a named dataset's files."),
+    code: list[str] = typer.Option(
+        None, help="module:Name a checkpoint's model may import (you vouch for it; repeatable)."
+    ),
 ) -> None:
     """Evaluate a trial's best checkpoint (or any checkpoint) on the test split.
 
@@ -99,5 +107,13 @@ def test(
 
     if (trial is None) == (checkpoint is None):
         raise ValueError("give exactly one of --trial ID or --checkpoint PATH")
-    path = checkpoint or best_checkpoint_of(trial, out=out, store_path=store)
-    print_json(test_checkpoint(path, device=device, data_dir=data_dir))
+    trial_id = None
+    if trial is not None:
+        path, trial_id = best_checkpoint_of(trial, out=out, store_path=store)
+    else:
+        path = checkpoint
+    print_json(
+        test_checkpoint(
+            path, device=device, data_dir=data_dir, trial_id=trial_id, allow_code=code or ()
+        )
+    )

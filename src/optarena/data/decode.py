@@ -16,6 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 DEFAULT_WORKERS = 2
+#: Images with more pixels than this (after JPEG draft-mode reduction) are skipped before being
+#: decoded: a 12000×12000 PNG would need ~1.9 GB. Pillow refuses twice its own limit (~179 M
+#: pixels) as a decompression bomb; those are skipped too (https://pillow.readthedocs.io,
+#: ``Image.MAX_IMAGE_PIXELS``).
+MAX_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def decode_file(path: str, size: int, grayscale: bool) -> Decoded:
     """Decode one file; never raises for a bad file (the error is returned instead)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    too_large = "too large to decode"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. DecompressionBombWarning, corrupt EXIF
@@ -62,11 +68,16 @@ def decode_file(path: str, size: int, grayscale: bool) -> Decoded:
                 original, mode = img.size, img.mode
                 if img.format == "JPEG":
                     img.draft("L" if grayscale else "RGB", (2 * size, 2 * size))
+                if img.size[0] * img.size[1] > MAX_PIXELS:
+                    w, h = img.size
+                    return Decoded(None, (w, h), mode, f"{too_large}: {w}×{h} pixels")
                 img.load()
                 img = ImageOps.exif_transpose(img)
                 img = _convert(img, grayscale)
                 img = img.resize((size, size), Image.Resampling.BILINEAR)
                 arr = np.asarray(img, dtype=np.uint8)
+    except Image.DecompressionBombError as exc:
+        return Decoded(None, (0, 0), "", f"{too_large} (decompression bomb): {exc}")
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         kind = "not a readable image" if isinstance(exc, UnidentifiedImageError) else "corrupt"
         return Decoded(None, (0, 0), "", f"{kind}: {exc}")

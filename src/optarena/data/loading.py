@@ -72,8 +72,19 @@ def _adapt(x: torch.Tensor, image_size: int | None, grayscale: bool | None) -> t
     return x
 
 
+#: Unnamed integer labels may reach ``max(examples, MIN_CLASS_LIMIT)``; a larger label (a 1 KB
+#: file labelled 10⁹ would build a billion class names) is a broken file, refused.
+MIN_CLASS_LIMIT = 1000
+
+
 def _classes_for(splits: Arrays) -> list[str]:
     top = max((int(y.max()) + 1 for _, y in splits.values() if y.size), default=0)
+    examples = sum(len(y) for _, y in splits.values())
+    if top > max(examples, MIN_CLASS_LIMIT):
+        raise ValueError(
+            f"label {top - 1} is far beyond the number of examples ({examples}): labels must "
+            "be class indices 0..K-1 (or name the classes with a `classes` array)"
+        )
     return [str(i) for i in range(top)]
 
 
@@ -137,6 +148,8 @@ def load(
     for label, fraction in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0.0 <= fraction < 1.0:
             raise ValueError(f"{label} must lie in [0, 1), got {fraction}")
+    if image_size is not None and (isinstance(image_size, bool) or image_size < 1):
+        raise ValueError(f"image_size must be a positive integer, got {image_size}")
     text = str(name_or_path)
     path = Path(text).expanduser()
     if text in named.REGISTRY and not path.exists():

@@ -6,7 +6,9 @@ with two dimensions is tabular (float32 ``N×D``). An optional ``classes`` array
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +21,8 @@ SPLIT_KEYS = {
 
 def to_images_or_table(x: np.ndarray, source: str) -> np.ndarray:
     """uint8 ``N×C×H×W`` images, or float32 ``N×D`` features."""
+    if np.issubdtype(x.dtype, np.floating) and x.size and not np.isfinite(x).all():
+        raise ValueError(f"{source}: holds NaN or infinite values; every value must be finite")
     if x.ndim == 2:
         return x.astype(np.float32, copy=False)
     if x.ndim == 3:
@@ -42,12 +46,22 @@ def _labels(y: np.ndarray, source: str) -> np.ndarray:
     return y.astype(np.int64)
 
 
+def _array(archive: Any, key: str, path: Path) -> np.ndarray:
+    """One array of the archive; a header that lies about its shape or a damaged member is a
+    ``ValueError`` naming the file."""
+    try:
+        return np.asarray(archive[key])
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ValueError(f"{path}: array {key!r} is unreadable ({first})") from None
+
+
 def read_npz(path: str | Path) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[str] | None]:
     """``({split: (x, y)}, classes or None)`` from an ``.npz`` file."""
     path = Path(path)
     try:
         archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
     with archive:
         keys = set(archive.files)
@@ -63,8 +77,8 @@ def read_npz(path: str | Path) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]]
             )
         splits = {}
         for split, (kx, ky) in found.items():
-            x = to_images_or_table(archive[kx], f"{path}:{kx}")
-            y = _labels(archive[ky], f"{path}:{ky}")
+            x = to_images_or_table(_array(archive, kx, path), f"{path}:{kx}")
+            y = _labels(_array(archive, ky, path), f"{path}:{ky}")
             if len(x) != len(y):
                 raise ValueError(f"{path}: {kx} has {len(x)} rows but {ky} has {len(y)}")
             splits[split] = (x, y)

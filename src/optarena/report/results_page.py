@@ -19,6 +19,7 @@ import pandas as pd
 
 from optarena.analysis import leaderboard
 from optarena.analysis.export import to_markdown
+from optarena.paths import child, owned_page_folder
 from optarena.report.environment import machine_info
 
 _VECTOR_LINK = re.compile(r" \(vector: \[[^\]]*\]\([^)]*\)\)")
@@ -92,7 +93,7 @@ def ranking_changes(boards: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_out: Path) -> str:
     from optarena.report import build_report
 
-    target = folder / study
+    target = child(folder, study)
     build_report(store, study, target)
     write_trial_data(store, study, target)
     (target / "report.html").unlink(missing_ok=True)
@@ -108,7 +109,8 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
         f"Every trial's config and summary: [trials.csv]({rel}/trials.csv); every epoch's "
         f"metrics: [epochs.csv]({rel}/epochs.csv)."
     )
-    return text + "\n" + data + "\n" + _lr_find_section(runs_out / "reports" / study, target, rel)
+    lr_finds = _lr_find_section(child(runs_out / "reports", study), target, rel)
+    return text + "\n" + data + "\n" + lr_finds
 
 
 def write_trial_data(store: Any, study: str, target: Path) -> None:
@@ -163,7 +165,13 @@ def write_results_page(
     ``wall_s``: the command's measured wall time (else the store's first-start-to-last-end span,
     which also covers reused trials that ran earlier for another study)."""
     page = Path(page)
-    folder = page.parent / page.stem
+    folder = child(page.parent, page.stem, kind="page name")
+    for study in studies:
+        child(folder, study)
+    if not owned_page_folder(folder):
+        raise ValueError(
+            f"{folder} exists and was not written by optarena: move it, or name another page"
+        )
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)

@@ -27,11 +27,16 @@ def open_store(
     create: bool = True,
     clock: Callable[[], float] = time.time,
     synchronous: str = "FULL",
+    read_only: bool = False,
 ) -> Store:
     """``PostgresStore`` for ``postgresql://USER@HOST/DB``, else the SQLite ``Store`` file
-    (``synchronous`` is SQLite's commit durability; a server store ignores it)."""
+    (``synchronous`` is SQLite's commit durability; a server store ignores it). ``read_only``
+    opens an existing store for reading only (SQLite ``mode=ro``; a server store creates
+    nothing)."""
     if is_postgres_url(target):
         from optarena.store.postgres import PostgresStore
 
-        return PostgresStore(str(target), create=create, clock=clock)
-    return Store(target, create=create, clock=clock, synchronous=synchronous)
+        return PostgresStore(str(target), create=create and not read_only, clock=clock)
+    return Store(
+        target, create=create, clock=clock, synchronous=synchronous, read_only=read_only
+    )

@@ -78,7 +78,7 @@ def ensure_schema(conn: sqlite3.Connection, path: str) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        _check_version(conn, version, path)
+        check_version(conn, version, path)
         if version == 0:
             for statement in _statements(_V1):
                 conn.execute(statement)
@@ -93,7 +93,7 @@ def ensure_schema(conn: sqlite3.Connection, path: str) -> None:
         raise
 
 
-def _check_version(conn: sqlite3.Connection, version: int, path: str) -> None:
+def check_version(conn: sqlite3.Connection, version: int, path: str) -> None:
     if version > SCHEMA_VERSION:
         raise StoreVersionError(
             f"store {path} has schema version {version}, newer than this optarena supports "

@@ -35,7 +35,7 @@ from optarena.store.records import (
     dumps,
     record_from_row,
 )
-from optarena.store.schema import ensure_schema
+from optarena.store.schema import SCHEMA_VERSION, check_version, ensure_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,7 +54,9 @@ _TRIAL_COLUMNS = (
 class Store(MetricsMixin):
     """The results store in one SQLite file (created with its parent folders when absent).
 
-    ``create=False`` refuses a missing file (``FileNotFoundError``), for read-only commands.
+    ``create=False`` refuses a missing file (``FileNotFoundError``). ``read_only=True`` (for
+    read-only commands) also opens the file with SQLite's ``mode=ro``: it never changes the
+    journal mode nor writes a schema, and refuses a file that is not an optarena store.
     ``synchronous`` is SQLite's ``PRAGMA synchronous``: ``FULL`` (default) makes every commit
     durable across power loss; ``NORMAL`` is durable across process crashes only. ``clock``
     gives the time in POSIX seconds (leases and timestamps; replaceable in tests).
@@ -65,6 +67,7 @@ class Store(MetricsMixin):
         path: str | os.PathLike[str] = DEFAULT_STORE,
         *,
         create: bool = True,
+        read_only: bool = False,
         synchronous: str = "FULL",
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -73,8 +76,9 @@ class Store(MetricsMixin):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._synchronous = synchronous.upper()
         self._clock = clock
+        self._read_only = read_only
         if not self.path.exists():
-            if not create:
+            if not create or read_only:
                 raise FileNotFoundError(f"no results store at {self.path}")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -87,11 +91,18 @@ class Store(MetricsMixin):
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
+        if self._read_only:
+            conn = _connect_read_only(self.path)
+            self._conn, self._pid = conn, os.getpid()
+            return conn
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                check_version(conn, version, str(self.path))  # a foreign file stays untouched
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise ValueError(f"cannot use WAL journal mode for store {self.path} ({mode})")
@@ -110,6 +121,8 @@ class Store(MetricsMixin):
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction (``BEGIN IMMEDIATE`` takes the write lock up front)."""
+        if self._read_only:
+            raise ValueError(f"store {self.path} is opened read-only")
         with self._lock:
             conn = self._connect()
             conn.execute("BEGIN IMMEDIATE")
@@ -137,10 +150,14 @@ class Store(MetricsMixin):
         self.close()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "synchronous": self._synchronous}
+        return {"path": self.path, "synchronous": self._synchronous, "read_only": self._read_only}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["path"], synchronous=state["synchronous"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["path"],
+            synchronous=state["synchronous"],
+            read_only=state.get("read_only", False),
+        )
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -402,3 +419,24 @@ def _check_lease(owner: str, lease_s: float) -> None:
         raise ValueError("a lease needs a non-empty owner")
     if not lease_s > 0:
         raise ValueError(f"lease_s must be positive, not {lease_s!r}")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to an optarena store (https://www.sqlite.org/uri.html)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            raise ValueError(f"{path} is not an optarena results store")
+        check_version(conn, version, str(path))
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"store {path} is older than this optarena: run compare on it once")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ValueError(f"cannot open results store {path}: {exc}") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn

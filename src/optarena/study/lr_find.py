@@ -14,6 +14,7 @@ def run_lr_finds(spec: StudySpec, out_dir: Path) -> list[dict[str, Any]]:
     """One range test per optimizer of ``spec.lr_find``: ``lr-find-<optimizer>.json`` (the
     suggestions and the curve) and ``.png`` in ``out_dir``; returns the summaries."""
     from optarena.lrfind import lr_find_task, plot_lr_find
+    from optarena.paths import child
 
     if spec.lr_find is None or spec.task is None:
         return []
@@ -32,7 +33,7 @@ def run_lr_finds(spec: StudySpec, out_dir: Path) -> list[dict[str, Any]]:
         )
         summary = {"optimizer": name, "task": spec.task, **result.summary()}
         curve = {"lrs": _floats(result.lrs), "losses": _floats(result.losses)}
-        stem = out_dir / f"lr-find-{name.replace(':', '_')}"
+        stem = child(out_dir, f"lr-find-{name.replace(':', '_')}", kind="optimizer name")
         stem.with_suffix(".json").write_text(json.dumps({**summary, **curve}, indent=1))
         plot_lr_find(result, stem.with_suffix(".png"), title=f"LR range test: {spec.task}, {name}")
         summaries.append(summary)

@@ -17,6 +17,7 @@ import torch
 
 from optarena.study.spec import StudySpec
 from optarena.train import TrialConfig
+from optarena.train.verify import read_trial_checkpoint
 
 
 def pretrain_config(spec: StudySpec) -> TrialConfig:
@@ -43,9 +44,11 @@ def pretrain_config(spec: StudySpec) -> TrialConfig:
 
 def backbone_weights(config: TrialConfig, checkpoint: Path, out: Path) -> Path:
     """The model ``state_dict`` of ``checkpoint`` as its own file (written once)."""
-    target = out / "backbones" / f"{config.trial_id}.pt"
+    from optarena.paths import child
+
+    target = child(out / "backbones", f"{config.trial_id}.pt", kind="trial id")
     if not target.is_file():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=False)["model"]
+        state = read_trial_checkpoint(checkpoint, trial_id=config.trial_id)[0]["model"]
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         torch.save(state, tmp)

@@ -47,6 +47,8 @@ class StudyProgress:
         with self._lock:
             self._live.update(self._render())
         self._live.__exit__(*exc)
+        if not self.console.is_terminal:  # rich leaves the last frame without its newline
+            self.console.file.write("\n")
 
     def start(self, total: int, done: int) -> None:
         """A phase of ``total`` trials of which ``done`` finished in an earlier run."""

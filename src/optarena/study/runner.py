@@ -10,7 +10,8 @@ Reliability (issue 6, item 5):
 - resumable: an unfinished trial resumes from ``OUT/trials/<id>/last.pt``; a lease left by a
   killed ``compare`` on this host is adopted at once when its process is gone (elsewhere it is
   taken over when it expires);
-- isolated: a trial that raises is recorded ``failed`` with its traceback; the study goes on.
+- isolated: a trial that raises is recorded ``failed`` with its traceback; the study goes on;
+  ``retry_failed`` runs each failed trial once more per call, never in a loop.
 """
 
 from __future__ import annotations
@@ -139,9 +140,14 @@ def run_trials(
     engine = make_executor(executor, workers=workers, address=address, storage=storage)
     with open_store(store_path) as store, _Heartbeat(store_path, owner, lease_s) as beat:
         run.skipped = sum(store.trial(t).state in finished for t in trials)
+        attempted: set[str] = set()  # run once per call: --retry-failed cannot loop forever
         try:
             while True:
-                todo = [t for t in trials if store.trial(t).state not in finished]
+                todo = [
+                    t
+                    for t in trials
+                    if t not in attempted and store.trial(t).state not in finished
+                ]
                 if not todo:
                     break
                 jobs = _claimed_jobs(
@@ -160,6 +166,7 @@ def run_trials(
                 ran = 0
                 for outcome in engine.run(jobs, on_event):
                     ran += 1
+                    attempted.add(outcome.trial_id)
                     beat.discard(outcome.trial_id)
                     _settle(store, outcome, owner)
                     run.executed.append(outcome.trial_id)

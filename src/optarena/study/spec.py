@@ -200,8 +200,10 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
     unit = raw.get("schedule_unit", "epoch")
     if unit not in ("epoch", "step"):
         raise ValueError(f"schedule_unit must be 'epoch' or 'step', got {unit!r}")
+    from optarena.paths import check_name
+
     return StudySpec(
-        name=str(name or raw.get("name") or "default"),
+        name=check_name(name or raw.get("name") or "default"),
         task=_opt_str(raw, "task"),
         data=_opt_str(raw, "data"),
         model=_opt_str(raw, "model"),
@@ -214,7 +216,7 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
         subset=_opt_int(raw, "subset"),
         schedule_unit=unit,
         data_dir=_opt_str(raw, "data_dir"),
-        download=bool(raw.get("download", False)),
+        download=_opt_bool(raw, "download", False),
         device=str(raw.get("device", "auto")),
         clip_grad=_opt_float(raw, "clip_grad"),
         tune=_parse_tune(raw.get("tune", {})),
@@ -247,7 +249,10 @@ def study_parts(raw: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, 
     if not parts:
         raise ValueError("`parts` is empty: leave it out, or add one table per part")
     out = []
+    from optarena.paths import check_name
+
     for label, body in parts.items():
+        check_name(label, "part name")
         body = _table(body, f"parts.{label}")
         if "parts" in body or "name" in body:
             raise ValueError(f"parts.{label}: a part cannot hold `parts` or `name`")
@@ -312,7 +317,7 @@ def _parse_optimizer(label: str, body: Mapping[str, Any]) -> OptimizerEntry:
         raise ValueError(f"{where}.lrs must be a list of numbers; keywords go in the study's `lrs`")
     return OptimizerEntry(
         label=label,
-        optimizer=str(body.get("optimizer", label)),
+        optimizer=_name(body.get("optimizer", label), f"{where}.optimizer"),
         opt=fixed,
         grid=grid,
         search=search,
@@ -324,7 +329,7 @@ def _parse_schedules(value: Any) -> tuple[ScheduleEntry, ...]:
     entries = []
     for label, body in _named_tables(value, "schedules"):
         where = f"schedules.{label}"
-        name = str(body.get("schedule", label))
+        name = _name(body.get("schedule", label), f"{where}.schedule")
         fixed = {k: v for k, v in body.items() if k not in _SCHED_RESERVED}
         fixed.update(_table(body.get("sched", {}), f"{where}.sched"))
         schedule = None if name == NO_SCHEDULE else name
@@ -346,7 +351,7 @@ def _named_tables(value: Any, where: str) -> list[tuple[str, Mapping[str, Any]]]
     if isinstance(value, Mapping):
         return [(str(k), _table(v, f"{where}.{k}")) for k, v in value.items()]
     if isinstance(value, Sequence):
-        labels = [str(v) for v in value]
+        labels = [_name(v, where) for v in value]
         duplicates = sorted({x for x in labels if labels.count(x) > 1})
         if duplicates:
             raise ValueError(f"`{where}` names {duplicates} more than once")
@@ -386,7 +391,8 @@ def _parse_range(value: Any, where: str) -> Range:
     if not isinstance(value, Mapping) or not {"low", "high"} <= set(value):
         raise ValueError(f"{where} must be [low, high] or {{low = .., high = .., log = true}}")
     _check_keys(value, ("low", "high", "log"), where)
-    low, high, log = float(value["low"]), float(value["high"]), bool(value.get("log", True))
+    low, high = _number(value["low"], f"{where}.low"), _number(value["high"], f"{where}.high")
+    log = _opt_bool(value, "log", True)
     if not low < high or (log and low <= 0):
         raise ValueError(f"{where}: need low < high (and low > 0 for a log range), got {value}")
     return Range(low, high, log)
@@ -433,10 +439,10 @@ def _parse_tune(value: Any) -> TuneSpec:
     body = _table(value, "tune")
     _check_keys(body, _TUNE_KEYS, "tune")
     spec = TuneSpec(
-        trials=int(body.get("trials", TuneSpec.trials)),
+        trials=_int(body.get("trials", TuneSpec.trials), "tune.trials"),
         sampler=str(body.get("sampler", TuneSpec.sampler)),
-        prune=bool(body.get("prune", TuneSpec.prune)),
-        seed=int(body.get("seed", 0)),
+        prune=_opt_bool(body, "prune", TuneSpec.prune),
+        seed=_int(body.get("seed", 0), "tune.seed"),
         epochs=_opt_int(body, "epochs"),
     )
     if spec.trials < 1:
@@ -536,6 +542,31 @@ def _opt_int(raw: Mapping[str, Any], key: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"`{key}` must be a positive integer, got {value!r}")
     return value
+
+
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"`{where}` must hold names (strings), got {value!r}")
+    return value
+
+
+def _opt_bool(raw: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"`{key}` must be true or false, got {value!r}")
+    return value
+
+
+def _int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"`{where}` must be an integer, got {value!r}")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"`{where}` must be a number, got {value!r}")
+    return float(value)
 
 
 def _opt_float(raw: Mapping[str, Any], key: str) -> float | None:

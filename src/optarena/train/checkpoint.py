@@ -29,13 +29,10 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
 
 def load_checkpoint(path: Path | str) -> dict[str, Any]:
     """Load a checkpoint safely (tensors and plain containers only)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # a truncated or foreign file
-        raise ValueError(f"cannot read checkpoint {path}: {exc}") from exc
+    from optarena.train.verify import load_weights_only
+
+    payload: dict[str, Any] = load_weights_only(path)
+    return payload
 
 
 def rng_state() -> dict[str, Any]:

@@ -94,22 +94,25 @@ def load_dataset(config: TrialConfig, task: Any) -> tuple[data_lib.Dataset, Any]
         dataset = task.load_data(
             data_dir=config.data_dir, download=config.download, subset=config.subset, seed=0
         )
-        transform = data_lib.make_transform(
-            dataset.train, normalize=task.normalize, augment=tuple(task.augment)
-        )
-        return dataset, transform
+        return dataset, task.make_transform(dataset.train)
 
     key = (repr(task), config.data_dir, config.download, config.subset)
     return datacache.cached(key, load)
 
 
-def build_materials(config: TrialConfig, device: torch.device) -> Materials:
-    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
-    schedule = check_optimizer_and_schedule(config)
+def build_model(config: TrialConfig, device: torch.device) -> tuple[Any, Any, nn.Module, Any]:
+    """Task, data, the seeded model and the transform of ``config`` (what evaluating a
+    checkpoint needs)."""
     task = resolve_task(config)
     dataset, transform = load_dataset(config, task)
     torch.manual_seed(config.seed)
-    model = task.build_model(dataset).to(device)
+    return task, dataset, task.build_model(dataset).to(device), transform
+
+
+def build_materials(config: TrialConfig, device: torch.device) -> Materials:
+    """Task, data, seeded model, optimizer, schedule and transform for ``config``."""
+    schedule = check_optimizer_and_schedule(config)
+    task, dataset, model, transform = build_model(config, device)
     opt_spec = optim.spec(config.optimizer)
     if opt_spec.routes_params:
         groups = role_groups(model, config.no_decay_norm_bias)

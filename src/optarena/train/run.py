@@ -31,7 +31,10 @@ class StoreRecorder:
 
 
 def trial_dir(out: Path | str, trial_id: str) -> Path:
-    return Path(out) / "trials" / trial_id
+    """``OUT/trials/<trial_id>`` (an id read from a store is checked like any name)."""
+    from optarena.paths import child
+
+    return child(Path(out) / "trials", trial_id, kind="trial id")
 
 
 def store_path_for(out: Path | str, store_path: Path | str | None) -> Path | str:
@@ -60,6 +63,9 @@ def run_recorded(
     A trial already complete or diverged is not run again: its stored result is returned.
     A trial that raises is stored as ``failed`` with its traceback, and the error re-raised.
     """
+    from optarena.paths import check_name
+
+    check_name(study)
     with open_store(store_path_for(out, store_path)) as store:
         if study_config is not None or study not in store.study_names():
             store.add_study(study, study_config or {})
@@ -89,11 +95,14 @@ def run_recorded(
         return result
 
 
-def best_checkpoint_of(trial_id: str, *, out: Path | str, store_path: Path | str | None) -> Path:
-    """The best checkpoint of a stored trial (id or unique prefix)."""
-    with open_store(store_path_for(out, store_path), create=False) as store:
+def best_checkpoint_of(
+    trial_id: str, *, out: Path | str, store_path: Path | str | None
+) -> tuple[Path, str]:
+    """The best checkpoint of a stored trial (id or unique prefix) and the trial's full id
+    (the checkpoint must prove it is that trial: ``verify.read_trial_checkpoint``)."""
+    with open_store(store_path_for(out, store_path), read_only=True) as store:
         record = store.trial(trial_id)
     path = Path((record.summary or {}).get("checkpoint") or trial_dir(out, record.id) / "best.pt")
     if not path.is_file():
         raise FileNotFoundError(f"trial {record.id} has no best checkpoint at {path}")
-    return path
+    return path, record.id

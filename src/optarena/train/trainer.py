@@ -23,7 +23,6 @@ from optarena.data import batches
 from optarena.train.checkpoint import (
     BEST,
     LAST,
-    load_checkpoint,
     rng_state,
     save_checkpoint,
     set_rng_state,
@@ -33,6 +32,7 @@ from optarena.train.device import resolve_device, set_threads
 from optarena.train.layout import use_channels_last
 from optarena.train.materials import Materials, build_materials
 from optarena.train.records import Row, epoch_record, epoch_rows, trial_summary
+from optarena.train.verify import read_trial_checkpoint
 
 EventFn = Callable[[str, dict[str, Any]], None]
 
@@ -130,11 +130,7 @@ def _resume(out_dir: Path, m: Materials, config: TrialConfig) -> _Progress:
     path = out_dir / LAST
     if not path.is_file():
         return _Progress()
-    payload = load_checkpoint(path)
-    if payload.get("trial_id") != config.trial_id:
-        raise ValueError(
-            f"{path} belongs to trial {payload.get('trial_id')}, not {config.trial_id}"
-        )
+    payload, _ = read_trial_checkpoint(path, trial_id=config.trial_id)
     m.model.load_state_dict(payload["model"])
     m.optimizer.load_state_dict(payload["optimizer"])
     if payload["schedule"] and hasattr(m.schedule, "load_state_dict"):
@@ -216,7 +212,12 @@ def _train_epoch(
         loss.backward()
         if config.clip_grad is not None:
             torch.nn.utils.clip_grad_norm_(m.model.parameters(), config.clip_grad)
-        m.optimizer.step(_closure(m, config, xb, yb) if m.needs_closure else None)
+        try:
+            m.optimizer.step(_closure(m, config, xb, yb) if m.needs_closure else None)
+        except RuntimeError as exc:  # an lr beyond float range (1e39): the update overflows
+            if "overflow" not in str(exc):
+                raise
+            return {"epoch": epoch, "step": progress.step}
         rows += [
             (progress.step, epoch, "train", "loss", value),
             (progress.step, epoch, "train", "lr", lr),
@@ -274,7 +275,9 @@ def _finish(
         _switch(m.optimizer, "eval")
         final_test_acc = test(None)
     best_path = out_dir / BEST
-    test_acc = test(load_checkpoint(best_path)["model"]) if best_path.is_file() else None
+    test_acc = None
+    if best_path.is_file():
+        test_acc = test(read_trial_checkpoint(best_path, trial_id=config.trial_id)[0]["model"])
     state, summary = trial_summary(
         progress.history,
         best=(progress.best_val_acc, progress.best_epoch),
