@@ -58,8 +58,11 @@ def render_figures(
     out_dir.mkdir(parents=True, exist_ok=True)
     old = _read_manifest(out_dir)
     keys = {spec.name: figure_key(spec, data) for spec in specs}
-    wanted = [f"{{}}.{f}" for f in formats]
-    todo = [s for s in specs if not _reusable(old.get(s.name), keys[s.name], wanted, out_dir)]
+    todo = [
+        spec
+        for spec in specs
+        if not _reusable(old.get(spec.name), keys[spec.name], _files(spec.name, formats), out_dir)
+    ]
     drawn = _draw_all(data, todo, out_dir, formats, workers)
     manifest: dict[str, Any] = {}
     records = []
