@@ -56,10 +56,21 @@ class StudyData:
     def trial_ids(self, label: str) -> list[str]:
         """Ids of the entry's trials that have results (complete or diverged), final-role
         trials only when the entry has any (search trials then only feed LR sensitivity)."""
-        t = self.trials
-        mask = (t["label"] == label) & t["state"].isin(("complete", "diverged"))
-        final = mask & (t["role"] == "final")
-        return list(t.loc[final if final.any() else mask, "id"])
+        return list(self._ids_by_label.get(label, ()))
+
+    @cached_property
+    def _ids_by_label(self) -> dict[str, list[str]]:
+        t = self.trials[self.trials["state"].isin(("complete", "diverged"))]
+        out: dict[str, list[str]] = {}
+        for label, group in t.groupby("label", sort=False):
+            final = group[group["role"] == "final"]
+            out[str(label)] = list((final if len(final) else group)["id"])
+        return out
+
+    @cached_property
+    def metrics_by_trial(self) -> dict[str, pd.DataFrame]:
+        """The metric rows of each trial (one pass over the long frame)."""
+        return {str(tid): rows for tid, rows in self.metrics.groupby("trial_id", sort=False)}
 
     @cached_property
     def epochs(self) -> pd.DataFrame:
