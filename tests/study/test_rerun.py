@@ -81,7 +81,7 @@ try:
 except SystemExit as exc:
     assert not exc.code, exc.code
 added = sorted({m.split(".")[0] for m in set(sys.modules) - before})
-sys.stderr.write("AUDIT " + json.dumps({"added": added, "torch_at_start": "torch" in before}))
+sys.stderr.write("AUDIT " + json.dumps({"added": added}))
 """
 
 

@@ -47,9 +47,16 @@ def build_report(
     from optarena.report.markdown import render_markdown
 
     data = report_data.load(store, study)
-    board = leaderboard(store, study)
     out.mkdir(parents=True, exist_ok=True)
-    figures = write_figures(data, out, formats=tuple(expected["formats"]), workers=workers)
+    boards: list[Any] = []  # the leaderboard is computed here while workers draw figures
+    figures = write_figures(
+        data,
+        out,
+        formats=tuple(expected["formats"]),
+        workers=workers,
+        meanwhile=lambda: boards.append(leaderboard(store, study)),
+    )
+    board = boards[0]
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     (out / "report.md").write_text(render_markdown(data, board, figures), encoding="utf-8")
     page.write_text(render_html(data, board, figures, machine_info()), encoding="utf-8")

@@ -175,14 +175,17 @@ def write_figures(
     max_entries: int = MAX_ENTRY_FIGURES,
     formats: tuple[str, ...] = ("png",),
     workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[FigureRecord]:
     """Write every applicable figure as ``<name>.png`` (and ``.svg`` when ``formats`` has
     it), rendering only figures whose data changed since the last write into ``out_dir``,
-    in parallel processes (``render.render_figures``)."""
+    in parallel processes (``render.render_figures``; ``meanwhile`` runs while they draw)."""
     from optarena.report.render import render_figures
 
     specs = figure_specs(data, top_k=top_k, max_entries=max_entries)
-    return render_figures(data, specs, Path(out_dir), formats=formats, workers=workers)
+    return render_figures(
+        data, specs, Path(out_dir), formats=formats, workers=workers, meanwhile=meanwhile
+    )
 
 
 def make_figures(

@@ -10,10 +10,11 @@ they are drawn here, one after the other.
 
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from optarena.report.figures import PNG_DPI, FigureRecord, FigureSpec
 from optarena.report.state import check_formats
 
 MANIFEST = "figures.json"
+PRELOAD = tuple(f"optarena.report.{m}" for m in ("curves", "bars", "lr_figs", "profiles_fig"))
 RENDERS = {"count": 0}  # figures drawn by this process and its workers (tests read it)
 
 # What a forked worker draws: set in the parent just before the pool forks.
@@ -49,11 +51,13 @@ def render_figures(
     *,
     formats: Sequence[str] = ("png",),
     workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[FigureRecord]:
     """Write the figures of ``specs`` into ``out_dir`` in ``formats``; returns a record per
     figure that applies, in ``specs`` order. A figure is redrawn when its key changed or a
     file asked for is missing; files of an earlier build that are no longer valid (the figure
-    was redrawn without them, or no longer applies) are removed."""
+    was redrawn without them, or no longer applies) are removed. ``meanwhile`` is called once
+    here while the workers draw (the rest of a report overlaps the figures)."""
     formats = check_formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     old = _read_manifest(out_dir)
@@ -63,7 +67,7 @@ def render_figures(
         for spec in specs
         if not _reusable(old.get(spec.name), keys[spec.name], _files(spec.name, formats), out_dir)
     ]
-    drawn = _draw_all(data, todo, out_dir, formats, workers)
+    drawn = _draw_all(data, todo, out_dir, formats, workers, meanwhile or (lambda: None))
     manifest: dict[str, Any] = {}
     records = []
     for spec in specs:
@@ -126,19 +130,26 @@ def _draw_all(
     out_dir: Path,
     formats: tuple[str, ...],
     workers: int | None,
+    meanwhile: Callable[[], object],
 ) -> dict[str, bool]:
-    """Draw and save ``todo``; ``{name: applies}``."""
+    """Draw and save ``todo``, calling ``meanwhile`` once; ``{name: applies}``."""
     if not todo:
+        meanwhile()
         return {}
     n = min(len(todo), workers or available_cores())
     fork = "fork" in multiprocessing.get_all_start_methods()
+    for module in PRELOAD:  # imported once here, inherited by every forked worker
+        importlib.import_module(module)
     _JOB.update(data=data, specs=list(todo), out_dir=out_dir, formats=formats)
     try:
         if n <= 1 or not fork:
+            meanwhile()
             results = [_draw_one(i) for i in range(len(todo))]
         else:
             with multiprocessing.get_context("fork").Pool(n) as pool:
-                results = list(pool.imap_unordered(_draw_one, range(len(todo))))
+                drawing = pool.imap_unordered(_draw_one, range(len(todo)))  # starts at once
+                meanwhile()
+                results = list(drawing)
     finally:
         _JOB.clear()
     RENDERS["count"] += sum(1 for _ in results)
