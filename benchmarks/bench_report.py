@@ -8,7 +8,7 @@ summary those of the real trial), so the report draws 200 real training curves. 
 a fresh Python process, timed from outside (start-up and imports included); the best of
 ``--repeat`` runs is shown. Prints a table.
 
-    python benchmarks/bench_report.py [--store runs/optarena.db] [--repeat 3]
+    python benchmarks/bench_report.py [--store runs/optarena.db] [--repeat 2]
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _row(r) -> tuple:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="a store holding the finished default study")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-report-"))
     py = sys.executable
