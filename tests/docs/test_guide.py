@@ -242,7 +242,7 @@ def check_images(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
     assert str(report / "report.html").endswith(output_of(ran, "optarena report").split()[0])
     for name in ("report.html", "report.md", "leaderboard.csv"):
         assert (report / name).stat().st_size > 0, name
-    assert list(report.glob("*.png")) and list(report.glob("*.svg"))
+    assert list(report.glob("*.png")) and not list(report.glob("*.svg"))  # SVG: --svg
     assert "<html" in (report / "report.html").read_text(encoding="utf-8").lower()
     # the study file shares sgd and adam@0.001 (seeds 0, 1) with the flags study
     assert counts(output_of(ran, "compare my-images.toml")) == (4, 4, 0)

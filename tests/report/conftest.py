@@ -195,3 +195,17 @@ def evil_report(evil_store: Store, tmp_path_factory: pytest.TempPathFactory) -> 
 def evil() -> str:
     """A name a user could type that is also markup."""
     return EVIL
+
+
+@pytest.fixture
+def small_study(tmp_path: Path):
+    """A fresh store with study ``small`` (two entries × two seeds) and a function that adds
+    one more entry ``(optimizer, lr, schedule, quality, opt)`` to it."""
+    store = Store(tmp_path / "small.db")
+    fill_study(store, "small", [DEMO_ENTRIES[0], DEMO_ENTRIES[2]], seeds=(0, 1))
+
+    def add(entry) -> None:
+        fill_study(store, "small", [entry], seeds=(0, 1))
+
+    yield store, add
+    store.close()

@@ -65,6 +65,7 @@ def compare(
     retry_failed: bool = typer.Option(False, help="Run failed trials again."),
     lease: float = typer.Option(120.0, help="Seconds a trial's lease lasts without a heartbeat."),
     report: bool = typer.Option(True, help="Write the HTML/Markdown report."),
+    svg: bool = typer.Option(False, "--svg", help="Write the report's figures as SVG too."),
     smoke: bool = typer.Option(
         False, help="Tiny budget (1 epoch, 1 seed, 256 examples) to check the study runs."
     ),
@@ -83,12 +84,13 @@ def compare(
     them as `NAME-smoke.P`.
     """
     from optarena.paths import check_name
+    from optarena.store import DEFAULT_STORE, store_target
     from optarena.study import DEFAULT_STUDY, check_names, parse_spec
     from optarena.study.flags import merge_flags
+    from optarena.study.plan import finished_plan
     from optarena.study.smoke import smoke_budget
     from optarena.study.spec import load_toml, study_parts
-    from optarena.study.validate import check_run_flags, validate_spec
-    from optarena.train.run import store_path_for
+    from optarena.study.validate import check_run_flags
 
     raw = load_toml(spec_file) if spec_file is not None else dict(DEFAULT_STUDY)
     flags = dict(
@@ -120,18 +122,37 @@ def compare(
     specs = []
     for part_name, part_raw in study_parts(raw, study_name):
         part_raw = merge_flags(part_raw, flags)
-        spec = parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name)
-        check_names(spec)
-        validate_spec(spec)
-        specs.append(spec)
-    store_path = store_path_for(out, store)
-    if executor == "ray":
-        from optarena.study.executors.ray_executor import check_ray_options
+        specs.append(parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name))
+    store_path = store_target(store) if store is not None else out / DEFAULT_STORE.name
+    formats = ("png", "svg") if svg else ("png",)
+    # A finished study with a cached plan needs no expansion, no checks, no training (no torch).
+    done = {
+        s.name: finished_plan(s, s.name, store_path=store_path, out=out, retry_failed=retry_failed)
+        for s in specs
+    }
+    todo = [spec for spec in specs if done[spec.name] is None]
+    if todo:
+        from optarena.study.validate import validate_spec
 
-        check_ray_options(address, storage)
+        for spec in todo:
+            check_names(spec)
+            validate_spec(spec)
+        if executor == "ray":
+            from optarena.study.executors.ray_executor import check_ray_options
+
+            check_ray_options(address, storage)
     for spec in specs:
+        ids = done[spec.name]
+        if ids is not None:
+            typer.echo(
+                f"\nstudy {spec.name!r}: 0 trials run now, {len(ids)} already done, 0 failed; "
+                f"store {store_path}",
+                err=True,
+            )
+            _finish(store_path, spec.name, out, not report, formats)
+            continue
         ray_at = (address, storage)
-        _run(spec, store_path, out, executor, workers, lease, retry_failed, ray_at, report)
+        _run(spec, store_path, out, executor, workers, lease, retry_failed, ray_at, report, formats)
 
 
 def _run(
@@ -144,11 +165,13 @@ def _run(
     retry_failed: bool,
     ray_at: tuple[str | None, str | None],
     report: bool,
+    formats: tuple[str, ...],
 ) -> None:
     """Run one study (or part), print its leaderboard, write its report and range tests."""
     from optarena.paths import child
     from optarena.study import run_study
     from optarena.study.lr_find import run_lr_finds
+    from optarena.study.plan import write_plan
     from optarena.study.progress import StudyProgress
 
     with StudyProgress() as progress:
@@ -172,17 +195,35 @@ def _run(
         f"{len(run.failed)} failed; store {redact(str(store_path))}",
         err=True,
     )
-    _finish(store_path, spec.name, out, not report)
+    write_plan(spec, spec.name, out, run.trial_ids)  # a re-run finds the trials without torch
+    _finish(store_path, spec.name, out, not report, formats)
     for found in run_lr_finds(spec, child(out / "reports", spec.name)):
         typer.echo(f"lr-find {found['optimizer']}: suggested {found['suggested']}")
 
 
-def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
-    """Print the leaderboard and write the report (plain table if analysis is unavailable)."""
+def _finish(
+    store_path: Path, study: str, out: Path, no_report: bool, formats: tuple[str, ...] = ("png",)
+) -> None:
+    """Print the leaderboard and write the report (plain table if analysis is unavailable).
+    A report up to date with the store is kept as it is, and the leaderboard it cached is
+    printed (no pandas, scipy or matplotlib to load)."""
     from optarena.cli.output import console, print_table
     from optarena.store import open_store
 
+    from optarena.paths import child
+
     with open_store(store_path) as store:
+        if not no_report:
+            from optarena.board import rows_table
+            from optarena.report.state import expected_state, up_to_date
+
+            folder = child(out / "reports", study)
+            state = up_to_date(folder, expected_state(store, study, formats))
+            if state is not None:
+                board = state["leaderboard"]
+                console.print(rows_table(board["rows"], board["columns"], title=f"study {study}"))
+                typer.echo(f"report: {folder / 'report.html'}")
+                return
         try:
             from optarena.analysis import leaderboard, to_table
         except ImportError:
@@ -206,7 +247,5 @@ def _finish(store_path: Path, study: str, out: Path, no_report: bool) -> None:
         except ImportError:
             typer.echo("report: optarena.report is not available", err=True)
             return
-        from optarena.paths import child
-
-        page = build_report(store, study, child(out / "reports", study))
+        page = build_report(store, study, child(out / "reports", study), formats=formats)
     typer.echo(f"report: {page}")

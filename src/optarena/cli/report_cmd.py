@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
+        svg: bool = typer.Option(False, "--svg", help="Write the figures as SVG too."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
         port: int = typer.Option(
             8000, "--port", min=0, max=65535, help="Port for --serve (0: any free port)."
@@ -46,8 +47,9 @@ def register(app: typer.Typer) -> None:
             Path("runs"), "--runs", help="The compare --out folder (its range tests)."
         ),
     ) -> None:
-        """Write report.html (self-contained), report.md, leaderboard.csv and the figures (PNG,
-        SVG) of a study; prints the path of report.html.
+        """Write report.html (self-contained), report.md, leaderboard.csv and the figures (PNG;
+        SVG too with --svg) of a study; prints the path of report.html. A report up to date
+        with the store is left as it is; otherwise only figures whose data changed are drawn.
 
         With --page: one Markdown results page for one or more studies (e.g. the parts of a
         study file), its figures in a folder beside it, and how the ranking changes between
@@ -76,7 +78,7 @@ def register(app: typer.Typer) -> None:
                 )
                 typer.echo(str(written))
                 return
-            html = build_report(results, study[0], out)
+            html = build_report(results, study[0], out, formats=("png", "svg") if svg else ("png",))
         typer.echo(str(html))
         if serve_page:
             serve(html.parent, host, port)

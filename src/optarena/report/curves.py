@@ -14,10 +14,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from optarena.report.data import StudyData, epoch_rows, metric_of
-from optarena.report.style import new_figure, outside_legend, styled
+from optarena.report.style import Margins, new_figure, outside_legend, styled
 
 SPLIT_STYLE = {"train": "-", "val": "--"}
 METRIC_TITLE = {"loss": "Loss", "acc": "Accuracy"}
+# Per-entry curves are many and alike: fixed margins (what constrained layout gave them).
+ENTRY_MARGINS = Margins(left=0.62, right=0.08, bottom=0.52, top=0.56, gap=0.78)
 
 
 def seed_band(metrics: pd.DataFrame, trial_ids: list[str], split: str, name: str) -> pd.DataFrame:
@@ -52,11 +54,11 @@ def entry_curves(data: StudyData, label: str) -> Figure:
     look = data.look[label]
     seeds = len(ids)
     with styled():
-        fig, axes = new_figure(1, 2, width=5.2, height=3.8)
+        fig, axes = new_figure(1, 2, width=5.2, height=3.8, margins=ENTRY_MARGINS)
         key = metric_of(data.trials).key
         for ax, name in zip(axes[0], ("loss", key), strict=True):
             for split in ("train", "val"):
-                band = seed_band(data.metrics, ids, split, name)
+                band = seed_band(data.epochs, ids, split, name)
                 _draw_band(
                     ax,
                     band,
@@ -89,7 +91,7 @@ def topk_overlay(data: StudyData, k: int = 5) -> Figure:
         ):
             for label in top:
                 look = data.look[label]
-                band = seed_band(data.metrics, data.trial_ids(label), split, name)
+                band = seed_band(data.epochs, data.trial_ids(label), split, name)
                 _draw_band(ax, band, colour=look.colour, linestyle=look.linestyle, label=label)
             ax.set_title(title)
             ax.set_xlabel("epoch")
@@ -109,8 +111,8 @@ def loss_vs_time(data: StudyData, k: int = 8) -> Figure:
         ax = axes[0][0]
         for label in top:
             ids = data.trial_ids(label)
-            loss = seed_band(data.metrics, ids, "train", "loss")
-            wall = seed_band(data.metrics, ids, "train", "wall_s")
+            loss = seed_band(data.epochs, ids, "train", "loss")
+            wall = seed_band(data.epochs, ids, "train", "wall_s")
             joined = loss.merge(wall, on="epoch", suffixes=("", "_wall"))
             if joined.empty:
                 continue

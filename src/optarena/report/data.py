@@ -8,10 +8,12 @@ short ("adam lr=0.001" rather than every hyper-parameter).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -58,10 +60,45 @@ class StudyData:
     def trial_ids(self, label: str) -> list[str]:
         """Ids of the entry's trials that have results (complete or diverged), final-role
         trials only when the entry has any (search trials then only feed LR sensitivity)."""
-        t = self.trials
-        mask = (t["label"] == label) & t["state"].isin(("complete", "diverged"))
-        final = mask & (t["role"] == "final")
-        return list(t.loc[final if final.any() else mask, "id"])
+        return list(self._ids_by_label.get(label, ()))
+
+    @cached_property
+    def _ids_by_label(self) -> dict[str, list[str]]:
+        t = self.trials[self.trials["state"].isin(("complete", "diverged"))]
+        out: dict[str, list[str]] = {}
+        for label, group in t.groupby("label", sort=False):
+            final = group[group["role"] == "final"]
+            out[str(label)] = list((final if len(final) else group)["id"])
+        return out
+
+    @cached_property
+    def metrics_by_trial(self) -> dict[str, pd.DataFrame]:
+        """The metric rows of each trial (one pass over the long frame)."""
+        return {str(tid): rows for tid, rows in self.metrics.groupby("trial_id", sort=False)}
+
+    @cached_property
+    def epochs(self) -> pd.DataFrame:
+        """``epoch_rows(metrics)``, computed once (every curve reads it)."""
+        return epoch_rows(self.metrics)
+
+    @cached_property
+    def digest(self) -> str:
+        """Digest of everything the study-wide figures draw: the trials, their metrics, the
+        ranking and the looks (a figure whose digest is unchanged need not be redrawn)."""
+        h = hashlib.sha256(self.name.encode())
+        h.update(_frame_bytes(self.trials.drop(columns=["config", "summary"])))
+        h.update(_dump([self.trials["config"].tolist(), self.trials["summary"].tolist()]).encode())
+        h.update(_frame_bytes(self.metrics))
+        h.update(_dump([self.order, {k: list(astuple(v)) for k, v in self.look.items()}]).encode())
+        return h.hexdigest()[:16]
+
+    def entry_digest(self, label: str) -> str:
+        """Digest of what one entry's curves draw: its label, look, trials and their metrics."""
+        ids = self.trial_ids(label)
+        rows = self.metrics[self.metrics["trial_id"].isin(ids)]
+        h = hashlib.sha256(_dump([label, list(astuple(self.look[label])), ids]).encode())
+        h.update(_frame_bytes(rows))
+        return h.hexdigest()[:16]
 
 
 def load(store: Any, study: str) -> StudyData:
@@ -174,6 +211,12 @@ def _fmt(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    """Content hash input of a frame: its columns and the row hashes (index ignored)."""
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return _dump(list(frame.columns)).encode() + hashed.tobytes()
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
@@ -195,7 +238,11 @@ def _diverged_epoch(summary: Mapping[str, Any]) -> float:
 
 
 def epoch_rows(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Epoch-level rows (``step`` missing) with an integer ``epoch``."""
+    """Epoch-level rows (``step`` missing) with an integer ``epoch`` (a frame that already is
+    one, such as ``StudyData.epochs``, is returned as it is)."""
+    if metrics.attrs.get("epoch_rows"):
+        return metrics
     rows = metrics[metrics["step"].isna() & metrics["epoch"].notna()].copy()
     rows["epoch"] = rows["epoch"].astype(np.int64)
+    rows.attrs["epoch_rows"] = True
     return rows

@@ -1,127 +1,193 @@
-"""Every applicable figure of a study, written as PNG and SVG."""
+"""Every applicable figure of a study, as a list of specs: what to draw, and what it draws from.
+
+A ``FigureSpec`` names a figure, draws it from ``StudyData`` (``None`` when it does not apply)
+and digests the data it draws (``key``), so the report renders only figures whose data changed
+(``render.py``). More figures hook in through ``FIGURE_SOURCES``: a function from the study to
+a list of specs, appended to the list.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from optarena.report import data as report_data
-from optarena.report.bars import accuracy_bars
-from optarena.report.curves import entry_curves, loss_vs_time, topk_overlay
 from optarena.report.data import StudyData, metric_of
-from optarena.report.lr_figs import lr_curves, lr_sensitivity
-from optarena.report.profiles_fig import performance_profile
 
 MAX_ENTRY_FIGURES = 12  # per-entry curve figures for the best entries; the rest are in overlays
 PNG_DPI = 120
 
 
 @dataclass(frozen=True)
+class FigureSpec:
+    """One figure a report may hold: file stem, title, one-line caption, a drawing function
+    (``None`` when the figure does not apply) and a digest of the data it draws."""
+
+    name: str
+    title: str
+    caption: str
+    draw: Callable[[StudyData], Any]
+    key: Callable[[StudyData], str]
+
+
+@dataclass(frozen=True)
 class FigureRecord:
-    """One written figure: file stem, title, a one-line caption, its files and the figure."""
+    """One written figure: file stem, title, caption, its PNG, its SVG (``None`` unless SVG
+    was asked for), whether this build rendered it (``False``: reused, its data unchanged),
+    and the matplotlib figure when it was drawn in this process."""
 
     name: str
     title: str
     caption: str
     png: Path
-    svg: Path
-    figure: Figure
+    svg: Path | None = None
+    rendered: bool = True
+    figure: Any = None
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "entry"
 
 
-def build_figures(
-    data: StudyData, *, top_k: int = 5, max_entries: int = MAX_ENTRY_FIGURES
-) -> list[tuple[str, str, str, Figure]]:
-    """``(name, title, caption, figure)`` of every figure that applies to the study (curves of
-    the ``max_entries`` best entries)."""
-    out: list[tuple[str, str, str, Figure]] = []
-    ranked = [label for label in data.order if data.trial_ids(label)]
-    if not ranked:
-        return out
+def _whole(data: StudyData) -> str:
+    return data.digest
+
+
+def _drawer(module: str, function: str, *args: Any) -> Callable[[StudyData], Any]:
+    """Import the figure module when drawing, not when listing (listing needs no matplotlib)."""
+
+    def draw(data: StudyData) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"optarena.report.{module}"), function)(data, *args)
+
+    return draw
+
+
+def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSpec]:
+    """The study-wide figures (each depends on the whole study)."""
     label = metric_of(data.trials).label  # accuracy unless the task scores otherwise
-    out.append(
-        (
+    return [
+        FigureSpec(
             "test-accuracy",
             f"Test {label} of all entries",
             f"Mean test {label} of the best-validation checkpoint over seeds; whiskers: "
             "95% Student-t interval; dots: single seeds.",
-            accuracy_bars(data),
-        )
-    )
-    out.append(
-        (
+            _drawer("bars", "accuracy_bars"),
+            _whole,
+        ),
+        FigureSpec(
             f"top-{top_k}",
             f"Top {top_k} entries",
             f"Validation {label} and training loss per epoch of the best entries (mean over "
             "seeds, band: min–max).",
-            topk_overlay(data, top_k),
-        )
-    )
-    out.append(
-        (
+            _drawer("curves", "topk_overlay", top_k),
+            _whole,
+        ),
+        FigureSpec(
             "loss-vs-time",
             "Loss against wall-clock time",
             "Training loss at each epoch's end against cumulative training seconds.",
-            loss_vs_time(data),
-        )
-    )
-    optional = (
-        (
+            _drawer("curves", "loss_vs_time"),
+            _whole,
+        ),
+        FigureSpec(
             "lr-schedules",
             "Learning-rate schedules",
             "The learning rate each distinct schedule set at every optimizer step (stored rows).",
-            lr_curves,
+            _drawer("lr_figs", "lr_curves"),
+            _whole,
         ),
-        (
+        FigureSpec(
             "lr-sensitivity",
             "Learning-rate sensitivity",
             f"Mean test {label} against the learning rate, one line per optimizer (band: 95% CI).",
-            lr_sensitivity,
+            _drawer("lr_figs", "lr_sensitivity"),
+            _whole,
         ),
-        (
+        FigureSpec(
             "performance-profile",
             "Performance profiles",
             "Dolan–Moré profiles over tasks: the fraction of tasks on which an entry's test error "
             "is within a factor τ of the best.",
-            performance_profile,
+            _drawer("profiles_fig", "performance_profile"),
+            _whole,
         ),
-    )
-    for name, title, caption, draw in optional:
-        fig = draw(data)
-        if fig is not None:
-            out.append((name, title, caption, fig))
+    ]
+
+
+def entry_figures(
+    data: StudyData, *, max_entries: int = MAX_ENTRY_FIGURES, **_: Any
+) -> list[FigureSpec]:
+    """Curves of the ``max_entries`` best entries (each depends on its entry's trials only)."""
+    ranked = [label for label in data.order if data.trial_ids(label)]
+    metric = metric_of(data.trials).label
+    out = []
     for i, label in enumerate(ranked[:max_entries], start=1):
         out.append(
-            (
+            FigureSpec(
                 f"curves-{i:02d}-{_slug(label)}",
                 f"Curves: {label}",
-                f"Rank {i}: training (solid) and validation (dashed) loss and {label}.",
-                entry_curves(data, label),
+                f"Rank {i}: training (solid) and validation (dashed) loss and {metric}.",
+                _drawer("curves", "entry_curves", label),
+                lambda d, label=label: d.entry_digest(label),
             )
         )
     return out
 
 
+# Functions ``(data, top_k=..., max_entries=...) -> [FigureSpec]``, in page order; analysis
+# sections append theirs (keyword options they do not use are ignored).
+FIGURE_SOURCES: list[Callable[..., list[FigureSpec]]] = [study_figures, entry_figures]
+
+
+def figure_specs(
+    data: StudyData, *, top_k: int = 5, max_entries: int = MAX_ENTRY_FIGURES
+) -> list[FigureSpec]:
+    """Every figure that may apply to the study, in page order (none without results)."""
+    if not any(data.trial_ids(label) for label in data.order):
+        return []
+    out: list[FigureSpec] = []
+    for source in FIGURE_SOURCES:
+        out += source(data, top_k=top_k, max_entries=max_entries)
+    return out
+
+
+def build_figures(
+    data: StudyData, *, top_k: int = 5, max_entries: int = MAX_ENTRY_FIGURES
+) -> list[tuple[str, str, str, Any]]:
+    """``(name, title, caption, figure)`` of every figure that applies, drawn in this process
+    (curves of the ``max_entries`` best entries)."""
+    out = []
+    for spec in figure_specs(data, top_k=top_k, max_entries=max_entries):
+        fig = spec.draw(data)
+        if fig is not None:
+            out.append((spec.name, spec.title, spec.caption, fig))
+    return out
+
+
 def write_figures(
-    data: StudyData, out_dir: Path, *, top_k: int = 5, max_entries: int = MAX_ENTRY_FIGURES
+    data: StudyData,
+    out_dir: Path,
+    *,
+    top_k: int = 5,
+    max_entries: int = MAX_ENTRY_FIGURES,
+    formats: tuple[str, ...] = ("png",),
+    workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[FigureRecord]:
-    """Save every figure of ``build_figures`` as ``<name>.png`` and ``<name>.svg``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    records = []
-    for name, title, caption, fig in build_figures(data, top_k=top_k, max_entries=max_entries):
-        png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": "optarena"})
-        fig.savefig(svg, metadata={"Date": None})
-        records.append(FigureRecord(name, title, caption, png, svg, fig))
-    return records
+    """Write every applicable figure as ``<name>.png`` (and ``.svg`` when ``formats`` has
+    it), rendering only figures whose data changed since the last write into ``out_dir``,
+    in parallel processes (``render.render_figures``; ``meanwhile`` runs while they draw)."""
+    from optarena.report.render import render_figures
+
+    specs = figure_specs(data, top_k=top_k, max_entries=max_entries)
+    return render_figures(
+        data, specs, Path(out_dir), formats=formats, workers=workers, meanwhile=meanwhile
+    )
 
 
 def make_figures(
@@ -131,7 +197,8 @@ def make_figures(
     *,
     top_k: int = 5,
     max_entries: int = MAX_ENTRY_FIGURES,
+    formats: tuple[str, ...] = ("png",),
 ) -> list[FigureRecord]:
     """Read ``study`` from the results store and write its figures into ``out_dir``."""
     data = report_data.load(store, study)
-    return write_figures(data, Path(out_dir), top_k=top_k, max_entries=max_entries)
+    return write_figures(data, Path(out_dir), top_k=top_k, max_entries=max_entries, formats=formats)

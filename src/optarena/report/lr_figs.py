@@ -17,16 +17,15 @@ def lr_traces(data: StudyData) -> dict[str, pd.DataFrame]:
     """For each entry with step-level ``lr`` rows: ``step``/``lr`` of its first trial (the LR
     a schedule gives does not depend on the seed). Entries whose traces coincide keep the
     first (best-ranked) label only."""
-    rows = data.metrics[
-        data.metrics["step"].notna()
-        & (data.metrics["name"] == "lr")
-        & (data.metrics["split"] == "train")
-    ]
     out: dict[str, pd.DataFrame] = {}
     seen: set[bytes] = set()
     for label in data.order:
         for tid in data.trial_ids(label):
-            trace = rows[rows["trial_id"] == tid][["step", "value"]]
+            rows = data.metrics_by_trial.get(tid)
+            if rows is None:
+                continue
+            keep = rows["step"].notna() & (rows["name"] == "lr") & (rows["split"] == "train")
+            trace = rows[keep][["step", "value"]]
             if trace.empty:
                 continue
             trace = trace.rename(columns={"value": "lr"}).sort_values("step")

@@ -52,7 +52,8 @@ def render_markdown(
             "",
             f"![{_md_text(record.title)}]({record.png.name})",
             "",
-            f"{_md_text(record.caption)} (vector: [{record.svg.name}]({record.svg.name}))",
+            _md_text(record.caption)
+            + (f" (vector: [{record.svg.name}]({record.svg.name}))" if record.svg else ""),
             "",
         ]
     lines += ["## Diverged and failed trials", ""]

@@ -92,11 +92,14 @@ def ranking_changes(boards: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_out: Path) -> str:
     from optarena.report import build_report
+    from optarena.report.render import MANIFEST
+    from optarena.report.state import STATE_FILE
 
     target = child(folder, study)
     build_report(store, study, target)
     write_trial_data(store, study, target)
-    (target / "report.html").unlink(missing_ok=True)
+    for name in ("report.html", STATE_FILE, MANIFEST):  # a page keeps only what it shows
+        (target / name).unlink(missing_ok=True)
     for svg in target.glob("*.svg"):
         svg.unlink()
     text = (target / "report.md").read_text(encoding="utf-8")

@@ -8,10 +8,12 @@ resolved by ``tuning.py`` before expansion (``expand`` refuses them).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optarena.study.spec import OptimizerEntry, StudySpec
-from optarena.train import TrialConfig
+
+if TYPE_CHECKING:  # importing optarena.train loads torch; expansion itself does not need it
+    from optarena.train import TrialConfig
 
 
 def lr_source(optimizer: str, opt: dict[str, Any] | None = None) -> str:
@@ -46,6 +48,8 @@ def lrs_for(spec: StudySpec, entry: OptimizerEntry, opt: dict[str, Any]) -> tupl
 
 def base_config(spec: StudySpec, **fields: Any) -> TrialConfig:
     """A trial config with the study-wide fields of ``spec`` and the given per-trial fields."""
+    from optarena.train.config import TrialConfig
+
     return TrialConfig(
         task=spec.task,
         data=spec.data,

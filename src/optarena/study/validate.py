@@ -12,9 +12,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from optarena.train.config import TrialConfig
+if TYPE_CHECKING:  # a finished study's re-run checks its flags without importing torch
+    from optarena.train.config import TrialConfig
 
 
 def check_run_flags(executor: str, workers: int | None, lease_s: float) -> None:

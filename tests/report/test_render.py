@@ -1,0 +1,78 @@
+"""The report in seconds (issue 18): PNG unless SVG is asked for, figures rendered in
+parallel processes and only when their data changed, the report kept when up to date."""
+
+import json
+
+import pytest
+
+from optarena.report import build_report, render
+from optarena.report.render import MANIFEST
+from optarena.report.state import STATE_FILE, check_formats, read_state
+
+
+def _mtimes(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def test_figures_are_png_only_unless_svg_is_asked_for(small_study, tmp_path):
+    store, _ = small_study
+    png_only = build_report(store, "small", tmp_path / "png").parent
+    assert list(png_only.glob("*.png")) and not list(png_only.glob("*.svg"))
+    assert "vector:" not in (png_only / "report.md").read_text(encoding="utf-8")
+    both = build_report(store, "small", tmp_path / "both", formats=("svg",)).parent
+    pngs, svgs = sorted(both.glob("*.png")), sorted(both.glob("*.svg"))
+    assert [p.stem for p in pngs] == [s.stem for s in svgs] and len(svgs) >= 4
+    assert all(s.read_text(encoding="utf-8").lstrip().startswith("<?xml") for s in svgs[:2])
+    assert "vector: [test-accuracy.svg](test-accuracy.svg)" in (both / "report.md").read_text()
+
+
+def test_unknown_format_is_a_value_error():
+    assert check_formats(["svg"]) == ("png", "svg")
+    assert check_formats("png,svg,png") == ("png", "svg")
+    with pytest.raises(ValueError, match="pdf"):
+        check_formats(["pdf"])
+
+
+def test_an_up_to_date_report_is_not_rebuilt(small_study, tmp_path):
+    store, _ = small_study
+    page = build_report(store, "small", tmp_path / "r")
+    before, renders = _mtimes(page.parent), render.RENDERS["count"]
+    assert read_state(page.parent)["leaderboard"]["rows"]
+    assert build_report(store, "small", tmp_path / "r") == page
+    assert _mtimes(page.parent) == before and render.RENDERS["count"] == renders
+    # a deleted figure makes the report stale: only that figure is drawn again
+    (page.parent / "top-5.png").unlink()
+    build_report(store, "small", tmp_path / "r")
+    assert render.RENDERS["count"] == renders + 1 and (page.parent / "top-5.png").is_file()
+
+
+def test_a_changed_store_redraws_only_figures_whose_data_changed(small_study, tmp_path):
+    store, add = small_study
+    folder = build_report(store, "small", tmp_path / "r").parent
+    keys = {k: v["key"] for k, v in json.loads((folder / MANIFEST).read_text()).items()}
+    before, renders, state = _mtimes(folder), render.RENDERS["count"], read_state(folder)
+    add(("momentum", 0.05, None, 0.70, {"momentum": 0.9}))  # a new entry, ranked last
+    build_report(store, "small", tmp_path / "r")
+    after = _mtimes(folder)
+    new_keys = {k: v["key"] for k, v in json.loads((folder / MANIFEST).read_text()).items()}
+    assert read_state(folder)["store"] != state["store"]
+    assert after["report.html"] != before["report.html"]
+    unchanged = [k for k in keys if k.startswith("curves-") and new_keys.get(k) == keys[k]]
+    assert len(unchanged) == 2  # the two old entries' curves: same data, same look
+    assert all(after[f"{k}.png"] == before[f"{k}.png"] for k in unchanged)
+    assert after["test-accuracy.png"] != before["test-accuracy.png"]
+    redrawn = render.RENDERS["count"] - renders
+    assert redrawn == len(new_keys) - len(unchanged)
+    board = read_state(folder)["leaderboard"]["rows"]
+    assert [r["optimizer"] for r in board][-1] == "momentum"
+
+
+def test_parallel_and_serial_renders_write_the_same_files(small_study, tmp_path):
+    store, _ = small_study
+    one = build_report(store, "small", tmp_path / "one", workers=1).parent
+    two = build_report(store, "small", tmp_path / "two", workers=2).parent
+    names = sorted(p.name for p in one.glob("*.png"))
+    assert names == sorted(p.name for p in two.glob("*.png")) and len(names) >= 5
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert (one / STATE_FILE).is_file() and (one / MANIFEST).is_file()
