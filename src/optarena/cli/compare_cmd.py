@@ -208,9 +208,8 @@ def _finish(
     A report up to date with the store is kept as it is, and the leaderboard it cached is
     printed (no pandas, scipy or matplotlib to load)."""
     from optarena.cli.output import console, print_table
-    from optarena.store import open_store
-
     from optarena.paths import child
+    from optarena.store import open_store
 
     with open_store(store_path) as store:
         if not no_report:

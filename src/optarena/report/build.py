@@ -45,10 +45,10 @@ def build_report(
     from optarena.analysis import leaderboard, to_csv
     from optarena.analysis.export import records
     from optarena.report import data as report_data
+    from optarena.report import verdicts
     from optarena.report.environment import machine_info
     from optarena.report.figures import write_figures
     from optarena.report.html import render_html
-    from optarena.report import verdicts
     from optarena.report.markdown import render_markdown
 
     data = report_data.load(store, study)
@@ -62,7 +62,11 @@ def build_report(
         meanwhile=lambda: boards.append(leaderboard(store, study)),
     )
     board = boards[0]
-    extra = verdicts.build(store, study, out)
+    metric = report_data.metric_of(data.trials)
+    formats_ = tuple(expected["formats"])
+    extra = verdicts.build(
+        store, study, out, higher_is_better=metric.higher_is_better, formats=formats_
+    )
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     markdown = render_markdown(data, board, figures) + extra.markdown
     (out / "report.md").write_text(markdown, encoding="utf-8")

@@ -38,6 +38,7 @@ class Verdicts:
     html: str = ""
     numbers: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    formats: tuple[str, ...] = ("png",)
 
 
 def task_targets(
@@ -133,9 +134,17 @@ def cross_task_scores(ttt: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series] | Non
     return profiles, integrated_score(profiles).sort_values(ascending=False)
 
 
-def build(store: Store, study: str, out: Path, *, higher_is_better: bool = True) -> Verdicts:
-    """Compute the section for ``study`` and write its files into ``out``."""
-    v = Verdicts()
+def build(
+    store: Store,
+    study: str,
+    out: Path,
+    *,
+    higher_is_better: bool = True,
+    formats: tuple[str, ...] = ("png",),
+) -> Verdicts:
+    """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
+    SVG too when ``formats`` has it)."""
+    v = Verdicts(formats=formats)
     md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", ""]
     parts: list[str] = ["<section id='verdicts'><h2>How sure?</h2>"]
 
@@ -244,6 +253,9 @@ def _figure(v: Verdicts, md: list[str], parts: list[str], out: Path, name: str, 
     path = out / f"{name}.png"
     path.write_bytes(buffer.getvalue())
     v.files.append(path)
+    if "svg" in v.formats:
+        fig.savefig(out / f"{name}.svg", format="svg")
+        v.files.append(out / f"{name}.svg")
     md += [f"![{name}]({name}.png)", ""]
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     parts.append(f"<img alt='{html.escape(name)}' src='data:image/png;base64,{data}'>")
