@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
 
 EXECUTORS = ("auto", "serial", "local", "ray", "vectorized")
 
@@ -40,6 +43,16 @@ def make_executor(
     from optarena.errors import unknown_name
 
     raise unknown_name("executor", name, list(EXECUTORS))
+
+
+def __getattr__(name: str) -> Any:
+    """``Executor``, ``Job``, ``Outcome``, ``TrialEventFn`` and ``run_job`` load ``base`` (and
+    torch) on first use, so checking an executor name stays light."""
+    if name in ("Executor", "Job", "Outcome", "TrialEventFn", "run_job"):
+        from optarena.study.executors import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["EXECUTORS", "Executor", "Job", "Outcome", "TrialEventFn", "make_executor", "run_job"]
