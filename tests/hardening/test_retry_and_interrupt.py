@@ -24,7 +24,8 @@ class AlwaysFails(torch.optim.SGD):
 @pytest.mark.slow
 def test_retry_failed_retries_each_failed_trial_once_per_run(tmp_path):
     (tmp_path / "failmod.py").write_text(ALWAYS_FAILS)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ["PYTHONPATH"]])}
+    path = [str(tmp_path), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
     args = [
         sys.executable,
         "-m",

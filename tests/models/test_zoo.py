@@ -13,13 +13,16 @@ from optarena.models.base import TFSamePool, same_padding
 from optarena.models.linear import parse_hidden
 
 IMAGE_SHAPES = [((1, 28, 28), 10), ((3, 32, 32), 7), ((3, 20, 24), 3)]
+# classifiers of images or features; token models (language models) have their own test below
+CLASSIFIERS = [n for n in models.names() if models.spec(n).inputs != "tokens"]
+TOKEN_MODELS = [n for n in models.names() if models.spec(n).inputs == "tokens"]
 
 
 def n_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CLASSIFIERS)
 @pytest.mark.parametrize(("shape", "classes"), IMAGE_SHAPES)
 def test_every_model_builds_runs_and_backprops(name, shape, classes, model_kwargs):
     torch.manual_seed(0)
@@ -34,7 +37,7 @@ def test_every_model_builds_runs_and_backprops(name, shape, classes, model_kwarg
         assert p.grad is not None and torch.isfinite(p.grad).all()
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CLASSIFIERS)
 def test_tabular_input_works_or_is_a_clear_error(name, model_kwargs):
     if models.spec(name).inputs == "any":
         assert models.create(name, (64,), 10, **model_kwargs(name))(torch.randn(3, 64)).shape == (
@@ -48,13 +51,27 @@ def test_tabular_input_works_or_is_a_clear_error(name, model_kwargs):
 
 @pytest.mark.parametrize("name", models.names())
 def test_initialisation_is_deterministic_under_manual_seed(name, model_kwargs):
+    shape = (16,) if name in TOKEN_MODELS else (3, 16, 16)
     states = []
     for _ in range(2):
         torch.manual_seed(7)
-        states.append(models.create(name, (3, 16, 16), 5, **model_kwargs(name)).state_dict())
+        states.append(models.create(name, shape, 5, **model_kwargs(name)).state_dict())
     assert states[0].keys() == states[1].keys()
     for key in states[0]:
         assert torch.equal(states[0][key], states[1][key]), key
+
+
+@pytest.mark.parametrize("name", TOKEN_MODELS)
+def test_token_models_predict_the_next_token_at_every_position(name, model_kwargs):
+    torch.manual_seed(0)
+    model = models.create(name, (12,), 50, **model_kwargs(name))
+    x = torch.randint(0, 50, (3, 12))
+    logits = model(x)
+    assert logits.shape == (3, 12, 50)
+    nn.functional.cross_entropy(logits.reshape(-1, 50), x.reshape(-1)).backward()
+    assert all(p.grad is not None for p in model.parameters() if p.requires_grad)
+    with pytest.raises(ValueError, match="token sequences"):
+        models.create(name, (3, 16, 16), 50, **model_kwargs(name))
 
 
 @pytest.mark.parametrize("bad", [(), (3, 32), (0, 28, 28), (1, 28, 28, 1)])

@@ -50,8 +50,8 @@ def register(
     overwrite: bool = False,
 ) -> ModelSpec:
     """Add ``factory(input_shape, num_classes, **kwargs) -> nn.Module`` under ``name``."""
-    if inputs not in ("images", "any"):
-        raise ValueError(f"inputs must be 'images' or 'any', got {inputs!r}")
+    if inputs not in ("images", "any", "tokens"):
+        raise ValueError(f"inputs must be 'images', 'any' or 'tokens', got {inputs!r}")
     doc = (factory.__doc__ or "").strip().splitlines()
     spec = ModelSpec(name, factory, inputs, reference, description or (doc[0] if doc else ""))
     return _REGISTRY.add(name, spec, overwrite=overwrite)
@@ -111,7 +111,7 @@ register(
 register(
     "char-transformer",
     char_transformer,
-    inputs="any",
+    inputs="tokens",
     reference="nanoGPT (Karpathy 2022); Radford et al. 2019",
     description="causal transformer LM over tokens (width 64, depth 2, 4 heads)",
 )
