@@ -48,9 +48,19 @@ class AdamW(OwnOptimizer):
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m.lerp_(grad, 1 - beta1)
         v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        denom = (v / (1 - beta2**t)).sqrt_().add_(group["eps"])
-        update = m.div(1 - beta1**t).div_(denom)
-        if group["cautious"]:
-            cautious(update, grad)
-        p.mul_(1 - group["lr"] * group["weight_decay"])
-        p.add_(update, alpha=-group["lr"])
+        decoupled_adam_step(p, m, v, grad, t, group)
+
+
+def decoupled_adam_step(
+    p: torch.Tensor, m: torch.Tensor, v: torch.Tensor, grad: torch.Tensor, t: int, group: Group
+) -> None:
+    """AdamW's parameter update from already-updated moments ``m``, ``v`` at step ``t``:
+    bias-corrected direction (masked by ``grad``'s sign when ``group["cautious"]``), then
+    decoupled weight decay and the step (Loshchilov & Hutter 2019, Algorithm 2)."""
+    beta1, beta2 = group["betas"]
+    denom = (v / (1 - beta2**t)).sqrt_().add_(group["eps"])
+    update = m.div(1 - beta1**t).div_(denom)
+    if group["cautious"]:
+        cautious(update, grad)
+    p.mul_(1 - group["lr"] * group["weight_decay"])
+    p.add_(update, alpha=-group["lr"])

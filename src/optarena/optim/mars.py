@@ -10,8 +10,8 @@ from typing import Any
 import torch
 
 from optarena.optim._base import Group, OwnOptimizer, State
-from optarena.optim._cautious import cautious
 from optarena.optim._checks import NON_NEGATIVE
+from optarena.optim.adamw import decoupled_adam_step
 
 
 class MARSAdamW(OwnOptimizer):
@@ -58,10 +58,5 @@ class MARSAdamW(OwnOptimizer):
             c.div_(norm)
         m.lerp_(c, 1 - beta1)
         v.mul_(beta2).addcmul_(c, c, value=1 - beta2)
-        denom = (v / (1 - beta2**t)).sqrt_().add_(group["eps"])
-        update = m.div(1 - beta1**t).div_(denom)
-        if group["cautious"]:
-            cautious(update, grad)
-        p.mul_(1 - group["lr"] * group["weight_decay"])
-        p.add_(update, alpha=-group["lr"])
+        decoupled_adam_step(p, m, v, grad, t, group)
         last.copy_(grad)
