@@ -34,6 +34,14 @@ Group = dict[str, Any]
 State = dict[str, Any]
 
 
+class _OrNone(Interval):
+    """An interval that also admits ``None`` (Keras' "off")."""
+
+    def check(self, name: str, value: Any) -> None:
+        if value is not None:
+            super().check(name, value)
+
+
 class Muon(_Keras):
     """``keras.optimizers.Muon``: Newton-Schulz-orthogonalised momentum on 2-D tensors, Keras'
     AdamW on the rest (lr 1e-3, momentum 0.95, weight decay 0.004, rms_rate 0.2)."""
@@ -65,10 +73,10 @@ class Muon(_Keras):
         return {
             "adam_beta_1": unit,
             "adam_beta_2": unit,
-            "adam_weight_decay": Interval(0.0),
+            "adam_weight_decay": _OrNone(0.0),
             "adam_lr_ratio": Interval(0.0),
             "ns_steps": Interval(1.0, integer=True),
-            "rms_rate": Interval(0.0),
+            "rms_rate": _OrNone(0.0),
         }
 
     def __init__(self, params: Any, **hparams: Any) -> None:
@@ -89,7 +97,11 @@ class Muon(_Keras):
         if p.dim() != 2:
             return True
         names = group.get("param_names")
-        name = next((names[i] for i, q in enumerate(group["params"]) if q is p), None) if names else None
+        name = (
+            next((names[i] for i, q in enumerate(group["params"]) if q is p), None)
+            if names
+            else None
+        )
         role = group.get("role", "")
         if group["exclude_embeddings"] and (
             role == "embedding" or (name is not None and "embedding" in name.lower())
@@ -121,7 +133,9 @@ class Muon(_Keras):
             step = step * math.sqrt(max(p.shape[0], p.shape[1])) * group["rms_rate"]
         p.sub_(step)
 
-    def _adamw(self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group, lr: float) -> None:
+    def _adamw(
+        self, p: torch.Tensor, g: torch.Tensor, state: State, group: Group, lr: float
+    ) -> None:
         b1, b2, t = group["adam_beta_1"], group["adam_beta_2"], state["step"]
         alpha = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         m = state["momentum"].add_((g - state["momentum"]) * (1 - b1))

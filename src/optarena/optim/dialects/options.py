@@ -33,6 +33,29 @@ PADDLE: dict[str, Any] = {"grad_clip": None, "multi_precision": False}
 #: Paddle's Adam/AdamW extra option (only sparse gradients are affected).
 LAZY: dict[str, Any] = {"lazy_mode": False}
 
+#: (option, which entries take it, what it does here) for docs/framework-map.md
+DESCRIBED: list[tuple[str, str, str]] = [
+    ("clipnorm", "every `keras:NAME`",
+     "each gradient scaled to L2 norm <= clipnorm (`g * c / max(|g|, c)`), before weight decay"),
+    ("global_clipnorm", "every `keras:NAME`",
+     "all gradients scaled together to global L2 norm <= c (`clip_by_global_norm`)"),
+    ("clipvalue", "every `keras:NAME`", "each entry clipped to [-v, v]; at most one clip option"),
+    ("use_ema, ema_momentum, ema_overwrite_frequency", "every `keras:NAME`",
+     "after each update `avg = m avg + (1 - m) p` (`m = 0` on the first step); every "
+     "`ema_overwrite_frequency` steps `p = avg`. `finalize_variable_values()` copies the "
+     "averages in as Keras' `fit` does at its end; optarena's trainer does not call it"),
+    ("grad_clip", "every `paddle:NAME` but lbfgs",
+     "a table `{class = \"ClipGradByNorm\" | \"ClipGradByGlobalNorm\" | \"ClipGradByValue\", "
+     "clip_norm = ... | max = ..., min = ...}` (or a Paddle clip object); applied before the "
+     "`L2Decay` weight decay, as Paddle does"),
+    ("multi_precision", "every `paddle:NAME` but lbfgs",
+     "float32 master weights (and state) for float16/bfloat16 parameters; no effect on "
+     "float32/float64 parameters (checked against Paddle on CPU)"),
+    ("lazy_mode", "`paddle:adam`, `paddle:adamw`",
+     "Paddle updates only the rows present in a sparse gradient; dialects take dense "
+     "gradients only, where it has no effect (accepted so Paddle configs load)"),
+]  # fmt: skip
+
 #: Paddle clip classes -> (kind, accepted keys)
 _PADDLE_CLIPS = {
     "ClipGradByNorm": ("norm", ("clip_norm",)),
@@ -95,7 +118,9 @@ def paddle_clip(value: Any) -> dict[str, Any] | None:
     table = dict(value)
     cls = table.pop(_CLIP_KEY, None)
     if cls not in _PADDLE_CLIPS:
-        raise ValueError(f"grad_clip[{_CLIP_KEY!r}] must be one of {sorted(_PADDLE_CLIPS)}, got {cls!r}")
+        raise ValueError(
+            f"grad_clip[{_CLIP_KEY!r}] must be one of {sorted(_PADDLE_CLIPS)}, got {cls!r}"
+        )
     kind, keys = _PADDLE_CLIPS[cls]
     unknown = sorted(set(table) - set(keys))
     if unknown:
@@ -107,7 +132,9 @@ def paddle_clip(value: Any) -> dict[str, Any] | None:
         lo = table.get("min")
         if lo is None:
             if hi <= 0:
-                raise ValueError(f"grad_clip ClipGradByValue: max must be > 0 without min, got {hi}")
+                raise ValueError(
+                    f"grad_clip ClipGradByValue: max must be > 0 without min, got {hi}"
+                )
             lo = -hi
         if not (math.isfinite(hi) and math.isfinite(float(lo)) and float(lo) <= hi):
             raise ValueError(f"grad_clip ClipGradByValue: need finite min <= max, got {lo}, {hi}")
@@ -150,7 +177,9 @@ def clip_keras(grads: Sequence[torch.Tensor], options: Mapping[str, Any]) -> lis
     return grads
 
 
-def clip_paddle(grads: Sequence[torch.Tensor], clip: Mapping[str, Any] | None) -> list[torch.Tensor]:
+def clip_paddle(
+    grads: Sequence[torch.Tensor], clip: Mapping[str, Any] | None
+) -> list[torch.Tensor]:
     """Paddle's dynamic-graph ``ClipGradBy*`` over the step's gradients."""
     grads = list(grads)
     if clip is None or not grads:
