@@ -146,15 +146,17 @@ def test_paddle_grad_clip_matches_paddle(case, paddle):
 
 
 @pytest.mark.parametrize(
-    ("name", "cls_name", "kwargs"),
-    [("adam", "Adam", {"multi_precision": True, "lazy_mode": True}),
-     ("adamw", "AdamW", {"lazy_mode": True}),
-     ("momentum", "Momentum", {"multi_precision": True, "learning_rate": 0.125})],
+    ("name", "cls_name", "kwargs", "dtype"),
+    [("adam", "Adam", {"multi_precision": True, "lazy_mode": True}, "float64"),
+     ("adam", "Adam", {"multi_precision": True}, "float32"),
+     ("adamw", "AdamW", {"lazy_mode": True}, "float64"),
+     ("momentum", "Momentum", {"multi_precision": True, "learning_rate": 0.125}, "float32")],
 )  # fmt: skip
-def test_paddle_precision_and_lazy_mode_are_inert_on_dense_float64(name, cls_name, kwargs, paddle):
+def test_paddle_precision_and_lazy_mode_are_inert_on_dense_float(name, cls_name, kwargs, dtype,
+                                                                paddle):  # fmt: skip
     """``multi_precision`` only acts on float16/bfloat16 parameters and ``lazy_mode`` only on
-    sparse gradients: on dense float64 ones Paddle's numbers are those without them."""
-    p0, grads = _problem(2)
+    sparse gradients: on dense float32/float64 ones (CPU) Paddle's numbers are those without."""
+    p0, grads = _problem(2, dtype=dtype)
     theirs = _paddle(paddle, cls_name, kwargs, p0, grads)
     plain = {k: v for k, v in kwargs.items() if k not in ("multi_precision", "lazy_mode")}
     assert _rel(_paddle(paddle, cls_name, plain, p0, grads), theirs) == 0.0
