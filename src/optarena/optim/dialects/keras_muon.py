@@ -4,11 +4,12 @@ Muon (Jordan et al. 2024) with Keras' choices: momentum ``m = mu m + g`` (Nester
 ``g + mu m`` by default), five quintic Newton-Schulz steps ``(a, b, c) = (3.4445, -4.7750,
 2.0315)`` on ``X / (|X|_F + 1e-7)`` (transposed when it has more rows than columns), and the
 Moonlight scaling ``sqrt(max(rows, cols)) * rms_rate`` (Liu et al. 2025, arXiv:2502.16982;
-``rms_rate=None`` turns it off). Every tensor that is not exactly 2-D, every embedding (when
-``exclude_embeddings``) and every tensor matching an ``exclude_layers`` pattern runs Keras'
-AdamW step instead (its Adam with eps outside the root, lr ``lr * adam_lr_ratio``). Weight
-decay is decoupled with the *unscaled* lr: ``weight_decay`` on Muon tensors,
-``adam_weight_decay`` on the AdamW ones.
+``rms_rate=None`` turns it off). As on Keras' torch backend, ``|X|_F`` and the square root are
+float32 for float64 tensors (bit-identical to Keras 3.15 in float64). Every tensor that is
+not exactly 2-D, every embedding (when ``exclude_embeddings``) and every tensor matching an
+``exclude_layers`` pattern runs Keras' AdamW step instead (its Adam with eps outside the root,
+lr ``lr * adam_lr_ratio``). Weight decay is decoupled with the *unscaled* lr:
+``weight_decay`` on Muon tensors, ``adam_weight_decay`` on the AdamW ones.
 
 Keras decides by the variable's path; here a tensor is an embedding when the trainer tags it
 with the role ``embedding`` (:func:`optarena.optim.routing.role_groups`) or, given named
@@ -130,7 +131,9 @@ class Muon(_Keras):
         update = _newton_schulz(g + mu * m if group["nesterov"] else m, group)
         step = lr * update
         if group["rms_rate"] is not None:
-            step = step * math.sqrt(max(p.shape[0], p.shape[1])) * group["rms_rate"]
+            # Keras' torch backend takes this root of an int32 tensor: a float32 value
+            root = float(torch.tensor(max(p.shape[0], p.shape[1]), dtype=torch.float32).sqrt())
+            step = step * root * group["rms_rate"]
         p.sub_(step)
 
     def _adamw(
@@ -149,7 +152,10 @@ def _newton_schulz(x: torch.Tensor, group: Group) -> torch.Tensor:
     tall = x.shape[-2] > x.shape[-1]
     if tall:
         x = x.transpose(-2, -1)
-    x = x / (torch.linalg.matrix_norm(x, keepdim=True) + 1e-7)
+    # Keras' torch backend takes this norm in float32 for float64 tensors (``ops.norm`` casts to
+    # ``result_type(float64, float)``, which is float32); other dtypes keep their own
+    low = x.to(torch.float32) if x.dtype == torch.float64 else x
+    x = x / (torch.linalg.matrix_norm(low, keepdim=True) + 1e-7)
     for _ in range(group["ns_steps"]):
         gram = x @ x.transpose(-2, -1)
         x = a * x + (b * gram + c * gram @ gram) @ x

@@ -156,20 +156,27 @@ def check_paddle(options: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _keras_weak(x: torch.Tensor) -> torch.Tensor:
+    """Keras' torch backend meets a Python float in ``ops.maximum``/``ops.minimum`` at
+    ``result_type(dtype, float)``: float32 for a float64 tensor (other dtypes stay)."""
+    return x.to(torch.float32) if x.dtype == torch.float64 else x
+
+
 def clip_keras(grads: Sequence[torch.Tensor], options: Mapping[str, Any]) -> list[torch.Tensor]:
-    """Keras' ``_clip_gradients`` (a zero or unset value means no clipping)."""
+    """Keras' ``_clip_gradients`` (a zero or unset value means no clipping). As on Keras' torch
+    backend, the norm-clip denominators and the global scale are float32 for float64 tensors."""
     grads = list(grads)
     if options.get("clipnorm"):
         c = options["clipnorm"]
         out = []
         for g in grads:
-            norm = g.square().sum().sqrt()
+            norm = _keras_weak(g.square().sum().sqrt())
             out.append(g * c / torch.maximum(norm, norm.new_tensor(c)))
         return out
     if options.get("global_clipnorm"):
         c = options["global_clipnorm"]
-        norm = torch.stack([g.square().sum() for g in grads]).sum().sqrt()
-        scale = c * torch.minimum(1.0 / norm, norm.new_tensor(1.0 / c))
+        inverse = _keras_weak(1.0 / torch.stack([g.square().sum() for g in grads]).sum().sqrt())
+        scale = c * torch.minimum(inverse, inverse.new_tensor(1.0 / c))
         return [g * scale for g in grads]
     if options.get("clipvalue"):
         v = options["clipvalue"]
