@@ -6,6 +6,10 @@ A dialect optimizer reproduces another framework's update *as that framework com
 the step count, the lazily created state and the weight-decay form the framework uses:
 ``"l2"`` (Paddle's ``L2Decay``: ``g + wd * p``), ``"decoupled"`` (Keras, Paddle's AdamW:
 ``p - lr * wd * p`` before the update) or ``"none"`` (the rule handles it itself).
+Framework-wide options (``_options``: Keras' clipping and EMA, Paddle's ``grad_clip`` and
+``multi_precision``; :mod:`optarena.optim.dialects.options`) act around the rule: the step's
+gradients are clipped first (:meth:`DialectOptimizer._clip`), float16/bfloat16 parameters may
+update a float32 master copy, and :meth:`DialectOptimizer._after_update` runs last (EMA).
 """
 
 from __future__ import annotations
