@@ -19,6 +19,7 @@ from optarena.cli import (
     report_cmd,
     results_cmd,
     schedule_cmd,
+    serve_cmd,
     tools_cmd,
     train_cmd,
 )
@@ -41,6 +42,7 @@ for _module in (
     data_cmd,
     results_cmd,
     report_cmd,
+    serve_cmd,
     tools_cmd,
     import_cmd,
 ):
