@@ -14,6 +14,7 @@ from optarena.cli import (
     compare_cmd,
     data_cmd,
     demo_cmd,
+    export_cmd,
     import_cmd,
     list_cmd,
     report_cmd,
@@ -45,6 +46,7 @@ for _module in (
     serve_cmd,
     tools_cmd,
     import_cmd,
+    export_cmd,
 ):
     _module.register(app)
 
