@@ -59,9 +59,7 @@ def export_tensorboard(store: Any, study: str, directory: str | Path) -> Path:
 def _sessions(trials: list[ExportTrial]) -> list[dict[str, Any]]:
     """Each trial's HParams session values; a key whose type differs between trials (a
     number in one, ``null`` in another) is written as text everywhere."""
-    sessions = [
-        {**t.hparams, "state": t.state, "role": t.role, "trial_id": t.id} for t in trials
-    ]
+    sessions = [{**t.hparams, "state": t.state, "role": t.role, "trial_id": t.id} for t in trials]
     types: dict[str, set[str]] = {}
     for session in sessions:
         for key, value in session.items():
