@@ -69,7 +69,7 @@ def test_the_page_shows_a_trial_finishing_without_a_reload(page, tmp_path):
         _study_listed(store_path, timeout=90)
         page.send("Page.enable")
         page.send("Page.navigate", {"url": f"{found.group(0)}study/live/"})
-        page.wait_for("document.getElementById('live-state')?.textContent !== 'loading'", 30)
+        page.wait_for("+document.getElementById('live-total')?.textContent > 0", 30)
         page.evaluate("window.__probe = 'same page'")
         before = int(page.evaluate("document.getElementById('live-finished').textContent"))
         total = int(page.evaluate("document.getElementById('live-total').textContent"))

@@ -118,3 +118,30 @@ def test_cli_refuses_a_missing_store_in_one_line(tmp_path, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: no results store")
+
+
+def test_report_route_builds_with_the_report_builder(base_url, tmp_path, monkeypatch):
+    import optarena.report
+
+    calls = []
+
+    def fake_build(store, study, out):
+        calls.append((study, out))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "report.html").write_text(f"<html>report of {study}</html>")
+        (out / "fig.png").write_bytes(b"\x89PNG")
+        return out / "report.html"
+
+    monkeypatch.setattr(optarena.report, "build_report", fake_build)
+    code, text = _get(f"{base_url}/study/demo/report.html")
+    assert (code, text) == (200, "<html>report of demo</html>")
+    assert calls == [("demo", tmp_path / "reports" / "demo")]
+    with urllib.request.urlopen(f"{base_url}/study/demo/fig.png", timeout=30) as reply:
+        assert reply.headers["Content-Type"] == "image/png" and reply.read() == b"\x89PNG"
+
+    def broken(store, study, out):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(optarena.report, "build_report", broken)
+    code, text = _get(f"{base_url}/study/demo/report.html")
+    assert code == 500 and "RuntimeError: boom" in text

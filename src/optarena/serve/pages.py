@@ -59,16 +59,23 @@ function render(s) {
     cell(row, `${t.epochs}/${t.planned_epochs ?? "?"}`);
     cell(row, t.score === null ? "" : t.score.toPrecision(4)); body.appendChild(row); }
   drawCurves(s);
-  if (seen !== null && s.finished !== seen) $("report").src = "report.html?v=" + s.version;
+  if (seen !== null && s.finished !== seen) refreshReport(s.version);
   seen = s.finished;
 }
+let loading = false, queued = null;  // one report build at a time: the newest waits its turn
+function refreshReport(version) {
+  if (loading) { queued = version; return; }
+  loading = true; $("report").src = "report.html?v=" + version;
+}
 async function poll() {
-  try { const r = await fetch(cfg.api, {cache: "no-store"}); if (r.ok) render(await r.json()); }
+  try { const r = await fetch(cfg.api, {cache: "no-store"});
+    if (r.ok) render(await r.json()); else $("live-state").textContent = `HTTP ${r.status}`; }
   catch (e) { $("live-state").textContent = "server unreachable"; }
   setTimeout(poll, cfg.poll_ms);
 }
 $("report").addEventListener("load", (ev) => { try { const d = ev.target.contentDocument;
-  ev.target.style.height = (d.documentElement.scrollHeight + 20) + "px"; } catch (e) {} });
+  ev.target.style.height = (d.documentElement.scrollHeight + 20) + "px"; } catch (e) {}
+  loading = false; if (queued !== null) { const v = queued; queued = null; refreshReport(v); } });
 poll();
 """
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
+import traceback
 import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._study(*_split(path[len("/study/") :]))
         except (ValueError, OSError) as exc:
             return self._send(pages.message_page("error", str(exc)), HTTPStatus.BAD_REQUEST)
+        except Exception as exc:  # noqa: BLE001 - e.g. a store busy for a moment: answer, go on
+            traceback.print_exc()
+            text = f"{type(exc).__name__}: {exc}"
+            return self._send(pages.message_page("error", text), HTTPStatus.INTERNAL_SERVER_ERROR)
         self._send(pages.message_page("not found", f"no page {path}"), HTTPStatus.NOT_FOUND)
 
     def _study(self, name: str, rest: str | None) -> None:
@@ -102,8 +107,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not any(t.summary for t in store.trials(name)):
             text = "No finished trial yet: the report appears when the first one ends."
             return self._send(pages.message_page(name, text))
-        with self.server.lock(name):
-            page = build_report(store, name, folder)
+        try:
+            with self.server.lock(name):
+                page = build_report(store, name, folder)
+        except Exception as exc:  # noqa: BLE001 - one page's failure, not the server's
+            traceback.print_exc()
+            text = f"the report could not be built: {type(exc).__name__}: {exc}"
+            return self._send(pages.message_page(name, text), HTTPStatus.INTERNAL_SERVER_ERROR)
         return self._send(page.read_bytes())
 
     def _missing(self, name: str) -> None:
