@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import warnings
 from pathlib import Path
@@ -31,7 +32,8 @@ def register(app: typer.Typer) -> None:
         """
         from optarena.serve import make_server
 
-        folder = out or Path(tempfile.mkdtemp(prefix="optarena-serve-"))
+        # reports are built on first view: a temporary folder named for this process
+        folder = out or Path(tempfile.gettempdir()) / f"optarena-serve-{os.getpid()}"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             server = make_server(store, folder, host=host, port=port, poll_s=poll)
