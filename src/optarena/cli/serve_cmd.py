@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import warnings
 from pathlib import Path
@@ -32,11 +31,11 @@ def register(app: typer.Typer) -> None:
         """
         from optarena.serve import make_server
 
-        # reports are built on first view: a temporary folder named for this process
-        folder = out or Path(tempfile.gettempdir()) / f"optarena-serve-{os.getpid()}"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            server = make_server(store, folder, host=host, port=port, poll_s=poll)
+            server = make_server(store, out or Path(), host=host, port=port, poll_s=poll)
+        if out is None:  # only once the store opened: a private temporary folder
+            server.out = Path(tempfile.mkdtemp(prefix="optarena-serve-"))
         for warning in caught:
             typer.echo(f"warning: {warning.message}", err=True)
         with server:
