@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import socket
 import threading
 import traceback
 import warnings
@@ -32,6 +33,7 @@ class StudyServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], store: Any, out: Path, poll_s: float):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
         self.store_target, self.out, self.poll_s = store, Path(out), poll_s
         self._locks: dict[str, threading.Lock] = {}
