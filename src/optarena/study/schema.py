@@ -170,6 +170,7 @@ def study_schema() -> dict[str, Any]:
         "augment": {"anyOf": [_STR, {"type": "array",
                                      "items": {"enum": list(spec.AUGMENTATIONS)}}]},
         "model_kwargs": _TABLE,
+        "eval_subset": _POS_INT | {"description": "Evaluate on at most N examples."},
         "pretrain": pretrain,
         "lr_find": lr_find,
         "parts": {"type": "object", "minProperties": 1,
