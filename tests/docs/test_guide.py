@@ -244,6 +244,8 @@ def check_images(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
         assert (report / name).stat().st_size > 0, name
     assert list(report.glob("*.png")) and not list(report.glob("*.svg"))  # SVG: --svg
     assert "<html" in (report / "report.html").read_text(encoding="utf-8").lower()
+    events = list((cwd / "tb" / "my-images").glob("*/events.out.tfevents.*"))
+    assert len(events) == 6  # one TensorBoard run per trial
     # the study file shares sgd and adam@0.001 (seeds 0, 1) with the flags study
     assert counts(output_of(ran, "compare my-images.toml")) == (4, 4, 0)
     rows = board(cwd, "my-images-file")

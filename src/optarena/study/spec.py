@@ -23,6 +23,8 @@ except ModuleNotFoundError:  # Python 3.10
 LR_KEYWORDS = ("default", "tune", "auto")
 SAMPLERS = ("tpe", "random")
 NO_SCHEDULE = "none"
+SCHEDULE_UNITS = ("epoch", "step")
+AUGMENTATIONS = ("crop", "flip")
 
 #: The built-in default study (``optarena compare`` with no arguments); ``studies/default.toml``
 #: holds the same study as a file.
@@ -199,7 +201,7 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
     if "optimizers" not in raw:
         raise ValueError("a study needs `optimizers` (a list of names or a table per optimizer)")
     unit = raw.get("schedule_unit", "epoch")
-    if unit not in ("epoch", "step"):
+    if unit not in SCHEDULE_UNITS:
         raise ValueError(f"schedule_unit must be 'epoch' or 'step', got {unit!r}")
     from optarena.paths import check_name
 
@@ -472,7 +474,7 @@ def _parse_task_options(raw: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(augment, str)
             else augment
         )
-        if not isinstance(augment, list) or not all(a in ("crop", "flip") for a in augment):
+        if not isinstance(augment, list) or not all(a in AUGMENTATIONS for a in augment):
             raise ValueError(f"`augment` must list 'crop' and/or 'flip', got {raw['augment']!r}")
         options["augment"] = list(augment)
     if "model_kwargs" in raw:
