@@ -68,6 +68,16 @@ class GroupRun:
         self.engine.load_state_dict(payload["engine"])
         self.progress = GroupProgress(**payload["progress"])
         self.trials = [TrialProgress(**t) for t in payload["trials"]]
+        for schedule, state in zip(self._plateaus(), payload.get("schedules", []), strict=False):
+            if schedule is not None and state:
+                schedule.load_state_dict(state)
+
+    def _plateaus(self) -> list[Any]:
+        """Each member's metric-driven schedule (``reduce-on-plateau``), or None."""
+        return [
+            m.schedule if getattr(m.schedule, "metric_driven", False) else None
+            for m in self.setup.members
+        ]
 
     def _save(self) -> None:
         save_checkpoint(
@@ -77,6 +87,7 @@ class GroupRun:
                 "engine": self.engine.state_dict(),
                 "progress": asdict(self.progress),
                 "trials": [asdict(t) for t in self.trials],
+                "schedules": [s.state_dict() if s else None for s in self._plateaus()],
             },
         )
 
@@ -110,6 +121,7 @@ class GroupRun:
         val_loss, val_acc = engine.evaluate("val")
         p.wall_s += time.perf_counter() - started
         improved, killed, records = [False] * engine.k, [], {}
+        plateaus = self._plateaus()
         for j, trial in enumerate(self.trials):
             if trial.diverged_at is not None:
                 continue
@@ -137,6 +149,8 @@ class GroupRun:
             records[j] = (record, rows)
             if val_acc[j] > trial.best_val_acc:
                 trial.best_val_acc, trial.best_epoch, improved[j] = val_acc[j], epoch, True
+            if plateaus[j] is not None:  # per-trial plateau state, once per epoch on the host
+                plateaus[j].step(val_loss[j])
         engine.keep_best(improved)
         engine.kill(killed)
         p.step, p.epoch = p.step + steps, epoch
