@@ -218,6 +218,23 @@ class GroupEngine:
             "steps": len(spans),
         }
 
+    def probe_pass(self) -> None:
+        """One forward/backward pass on the first batch of epoch 1 that changes nothing (no
+        update, all-ones dropout masks): what :mod:`vec_threads` times."""
+        lo, hi = self.steps_in_epoch()[0]
+        host_order = torch.stack([batch_order(self.n_train, seed=s, epoch=1) for s in self.seeds])
+        xb, yb = self._batch((self._upload(host_order), host_order), 0, lo, hi, 1)
+        leaves = [v.requires_grad_() for v in self.layout.views(self.flat.detach())]
+        buffers = {k: v.clone() for k, v in self.buffers.items()}  # batch-norm stats move
+        if self.noise is not None:
+            shapes = self.noise.shapes(hi - lo).items()
+            buffers.update(
+                {k: torch.ones(v.shape, dtype=v.dtype, device=self.device) for k, v in shapes}
+            )
+        self.base.train()
+        total, _ = self._train_fn(dict(zip(self.names, leaves, strict=True)), buffers, xb, yb)
+        torch.autograd.grad(total.sum(), leaves)
+
     def _clipped(self, grad: torch.Tensor) -> torch.Tensor:
         """``torch.nn.utils.clip_grad_norm_`` per trial (an unclipped trial has max norm inf):
         the norm of the per-tensor norms, scaled by ``min(1, max / (norm + 1e-6))``."""

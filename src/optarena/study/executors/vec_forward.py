@@ -131,6 +131,14 @@ class DropoutNoise:
             out[f"{name}.noise"] = torch.stack(noises)
         return out
 
+    def shapes(self, batch: int) -> dict[str, torch.Tensor]:
+        """Meta tensors of the shapes :meth:`draw` returns (nothing is drawn)."""
+        k = len(self.generators)
+        return {
+            f"{name}.noise": torch.empty((k, batch, *shape), dtype=self.dtype, device="meta")
+            for name, _, shape in self.order
+        }
+
     def state_dict(self) -> list[torch.Tensor]:
         return [g.get_state() for g in self.generators]
 

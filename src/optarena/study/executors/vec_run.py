@@ -49,8 +49,11 @@ def group_dir(out: Path, trial_ids: list[str]) -> Path:
 class GroupRun:
     """Runs a built group to the end; :meth:`run` returns ``(state, summary)`` per member."""
 
-    def __init__(self, setup: GroupSetup, store: Any, emit: Emit) -> None:
-        self.setup, self.store, self.emit = setup, store, emit
+    def __init__(
+        self, setup: GroupSetup, store: Any, emit: Emit, threads: tuple[int, ...] = ()
+    ) -> None:
+        """``threads``: intra-op thread counts to choose from by a probe (empty: keep)."""
+        self.setup, self.store, self.emit, self.threads = setup, store, emit, threads
         self.jobs = [m.job for m in setup.members]
         self.ids = [j.trial_id for j in self.jobs]
         self.dir = group_dir(self.jobs[0].out, self.ids)
@@ -93,6 +96,10 @@ class GroupRun:
 
     def run(self) -> list[tuple[str, dict[str, Any]]]:
         self._resume()
+        if self.threads:
+            from optarena.study.executors.vec_threads import choose_threads
+
+            choose_threads(self.engine, self.threads)
         spe = len(self.engine.steps_in_epoch())
         for job in self.jobs:
             self.store.truncate_metrics(job.trial_id, self.progress.epoch)

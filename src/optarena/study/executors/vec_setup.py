@@ -142,7 +142,7 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
         return None, serial
     base, masks = functional_base(members[0].model)
     try:
-        order = mask_call_order(base, masks, _example(dataset, transform))
+        order = mask_call_order(base, masks, example_inputs(dataset, transform))
     except Exception:  # a model that cannot be traced on meta tensors
         order = None
     if order is None:  # a dropout called twice or not at all: its draws cannot be replayed
@@ -163,7 +163,7 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
     return setup, serial
 
 
-def _example(dataset: data_lib.Dataset, transform: Any) -> torch.Tensor:
+def example_inputs(dataset: data_lib.Dataset, transform: Any) -> torch.Tensor:
     """Two prepared training inputs as meta tensors (for tracing shapes)."""
     x = dataset.train.x[:2]
     x = transform(x, seed=0, epoch=0, batch_index=0, train=False) if transform else x.float()
