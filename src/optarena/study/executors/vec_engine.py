@@ -3,7 +3,9 @@
 Parameters and buffers of the K models are stacked once (``torch.func.stack_module_state``) and
 live as ``[K, ...]`` leaf tensors for the whole run. A step gathers each trial's own batch (its
 own data order) on the device, runs ``vmap(functional_call)`` over (parameters, buffers, batch)
-(https://pytorch.org/docs/stable/func.html), takes one ordinary backward pass on the summed
+(https://pytorch.org/docs/stable/func.html) -- or, for plain MLPs, a hand-batched ``baddbmm``
+forward (:mod:`~optarena.study.executors.vec_forward`, which also supplies per-trial dropout
+masks) -- takes one ordinary backward pass on the summed
 loss and updates every trial with :class:`optarena.study.batched.GroupUpdate`. Losses, accuracy
 counts and divergence flags stay on the device; nothing in a step waits for the host.
 """

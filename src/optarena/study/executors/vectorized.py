@@ -6,10 +6,13 @@ their optimizers, learning rates, schedules and seeds. The group keeps its param
 (:mod:`~optarena.study.executors.vec_engine`), updates all trials with batched optimizers
 (:mod:`optarena.study.batched`), reads the device once per epoch and checkpoints per epoch
 (:mod:`~optarena.study.executors.vec_run`). Its numbers equal the serial trainer's to float
-tolerance (``tests/study/test_vectorized*.py``). A group's process uses the trials' thread count
-(one by default: on a shared machine more threads measured slower). A trial that cannot group (see
-:mod:`~optarena.study.executors.vec_setup`) runs on the serial path. A group that runs out of
-GPU memory is split in halves and retried.
+tolerance (``tests/study/test_vectorized*.py``). A CPU group whose trials ask for the default one
+thread uses every core where a one-time probe finds that faster
+(:mod:`~optarena.study.executors.vec_threads`; on a busy machine one thread wins). A trial that
+cannot group (see :mod:`~optarena.study.executors.vec_setup`) runs on the serial path. A group
+holds at most :data:`MAX_GROUP` trials and at most what a memory estimate allows
+(:mod:`~optarena.study.executors.vec_memory`); one that still runs out of GPU memory is split in
+halves and retried.
 """
 
 from __future__ import annotations
