@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from optarena.store.hashing import config_hash
 from optarena.study.executors.vec_engine import GroupEngine
 from optarena.study.executors.vec_setup import GroupSetup, lr_table
@@ -40,6 +42,8 @@ class GroupProgress:
     epoch: int = 0
     step: int = 0
     wall_s: float = 0.0
+    #: the intra-op threads the group chose (kept on resume: the same rounding; 0 = not chosen)
+    threads: int = 0
 
 
 def group_dir(out: Path, trial_ids: list[str]) -> Path:
@@ -96,10 +100,12 @@ class GroupRun:
 
     def run(self) -> list[tuple[str, dict[str, Any]]]:
         self._resume()
-        if self.threads:
+        if self.threads and self.progress.threads in self.threads:
+            torch.set_num_threads(self.progress.threads)
+        elif self.threads:
             from optarena.study.executors.vec_threads import choose_threads
 
-            choose_threads(self.engine, self.threads)
+            self.progress.threads = choose_threads(self.engine, self.threads)
         spe = len(self.engine.steps_in_epoch())
         for job in self.jobs:
             self.store.truncate_metrics(job.trial_id, self.progress.epoch)
