@@ -9,7 +9,9 @@ Layout read (MLCommons ``submissions_algorithms``, ``previous_leaderboards/algop
 
 Each ruleset (``external_tuning``, ``self_tuning``) becomes one study ``PREFIX-<ruleset>``;
 each ``eval_measurements.csv`` one complete trial whose config names the workload (``task``),
-the submission (``optimizer``), the AlgoPerf study (``seed`` and ``algoperf_study``) and trial.
+the submission (``optimizer``), the AlgoPerf study (``seed``) and the tuning trial
+(``algoperf_trial``), so a leaderboard entry is one tuning trial of a submission on a workload
+with its studies as seeds, ranked by the workload's own metric and direction.
 Evaluations are stored as epoch-level rows (``epoch`` = 1-based evaluation index): the
 ``validation/``, ``test/`` and ``train/`` metrics (``accuracy`` as ``acc``), ``train/wall_s``
 = the benchmark's clock (the ``score`` column, else ``accumulated_submission_time``) and
@@ -263,9 +265,8 @@ def import_algoperf(
                 "task": workload,
                 "optimizer": sub,
                 "framework": framework,
-                "algoperf_study": k,
                 "algoperf_trial": t,
-                "seed": k,
+                "seed": k,  # the AlgoPerf study: an entry's seeds are its studies
                 "lr": None,
                 "opt": {},
                 "schedule": None,
