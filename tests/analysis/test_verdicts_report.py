@@ -28,6 +28,23 @@ def test_time_to_target_by_hand(toy):
     momentum = ttt.loc["sgd"]  # sgd lr 10 diverged on every seed: no row
     assert momentum["epochs"] == 3 and momentum["seconds"] == 32 and momentum["n_reached"] == 2
     assert (ttt["target"] == 0.925).all()
+    # steps: the toy logs one step row per epoch at step 5 * epoch (0-based) -> 5e + 1 steps
+    assert adam["steps"] == 11 and momentum["steps"] == 16
+
+
+def test_steps_to_target_without_step_rows_spread_steps_run_over_epochs(tmp_path):
+    from optarena.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.add_study("s", {"target_acc": 0.5})
+        config = {"task": "t", "optimizer": "sgd", "lr": 0.1}
+        for seed, curve in enumerate([[0.2, 0.6, 0.7, 0.8], [0.1, 0.2, 0.3, 0.6]]):
+            tid = store.add_trial("s", {**config, "seed": seed})
+            store.log_metrics(tid, [(None, e + 1, "val", "acc", v) for e, v in enumerate(curve)])
+            store.finish(tid, "complete", {"steps_run": 100, "epochs_run": 4})
+        row = verdicts.time_to_target(store, "s").iloc[0]
+    # seeds reach 0.5 at epochs 2 and 4: 50 and 100 steps; medians 3 epochs, 75 steps
+    assert (row["epochs"], row["steps"], row["n_reached"]) == (3, 75, 2)
 
 
 def test_section_files_and_text(toy, tmp_path):

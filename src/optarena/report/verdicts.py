@@ -69,16 +69,52 @@ def task_targets(
     return out
 
 
+def steps_through(store: Store, records: list[Any]) -> dict[str, dict[int, float]]:
+    """``{trial_id: {epoch: optimizer steps taken through that epoch}}``: one more than the
+    last step index the trainer logged (``train/lr`` step rows) in epochs up to it."""
+    rows = store.metrics_frame(
+        trial_ids=[r.id for r in records], names=["lr", "loss"], splits=["train"], level="step"
+    )
+    out: dict[str, dict[int, float]] = {}
+    if rows.empty:
+        return out
+    last = rows.dropna(subset=["epoch"]).groupby(["trial_id", "epoch"])["step"].max()
+    for (tid, epoch), step in last.items():
+        out.setdefault(str(tid), {})[int(epoch)] = float(step) + 1
+    for by_epoch in out.values():  # cumulative: an epoch's steps include the earlier ones
+        running = 0.0
+        for epoch in sorted(by_epoch):
+            running = by_epoch[epoch] = max(running, by_epoch[epoch])
+    return out
+
+
+def _steps_at(record: Any, epoch: float, logged: dict[str, dict[int, float]]) -> float:
+    """Steps through ``epoch``: logged, else the summary's ``steps_run`` spread evenly over
+    its ``epochs_run`` (exact when every epoch has as many batches); NaN when neither."""
+    if not math.isfinite(epoch):
+        return epoch
+    by_epoch = logged.get(record.id, {})
+    if int(epoch) in by_epoch:
+        return by_epoch[int(epoch)]
+    summary = record.summary or {}
+    steps, epochs = summary.get("steps_run"), summary.get("epochs_run")
+    if steps is None or not epochs:
+        return math.nan
+    return float(steps) * epoch / float(epochs)
+
+
 def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -> pd.DataFrame:
-    """Per entry: ``task, optimizer, schedule, entry, target, epochs, seconds, n_reached,
-    n_seeds`` (medians over seeds; a seed that misses counts as ``inf`` in the median)."""
+    """Per entry: ``task, optimizer, schedule, entry, target, epochs, steps, seconds,
+    n_reached, n_seeds`` (medians over seeds; a seed that misses counts as ``inf`` in the
+    median; ``steps`` are optimizer steps through the epoch that reached the target)."""
     targets = task_targets(store, study, higher_is_better=higher_is_better)
     records = store.trials(study, state=TrialState.COMPLETE, role="final")
     rows = store.metrics_frame(
         trial_ids=[r.id for r in records], names=["acc", "wall_s"], level="epoch"
     )
     series = {k: g.sort_values("epoch") for k, g in rows.groupby(["trial_id", "name"])}
-    per: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    logged = steps_through(store, records)
+    per: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     meta: dict[tuple[str, str], tuple[str, str]] = {}
     for r in records:
         task = task_of(r.config)
@@ -97,12 +133,13 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
             w = wall[wall["epoch"] == int(e)]["value"]
             secs = float(w.iloc[0]) if len(w) else math.nan
         key = (task, entry_id(r.config))
-        per.setdefault(key, []).append((e, secs))
+        per.setdefault(key, []).append((e, secs, _steps_at(r, e, logged)))
         meta[key] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
     out = []
     for (task, entry), hits in per.items():
         e = np.array([h[0] for h in hits])
         s = np.array([h[1] for h in hits])
+        steps = np.array([h[2] for h in hits])
         out.append(
             {
                 "task": task,
@@ -112,6 +149,7 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
                 "target": targets[task][0],
                 "target_from": targets[task][1],
                 "epochs": float(np.median(e)),
+                "steps": float(np.median(steps)),
                 "seconds": float(np.median(s)),
                 "n_reached": int(np.isfinite(e).sum()),
                 "n_seeds": len(hits),
@@ -212,8 +250,8 @@ def build(
     if not ttt.empty:
         _csv(v, out / "time_to_target.csv", ttt)
         v.numbers["time_to_target"] = _records(ttt)
-        cols = ["task", "optimizer", "schedule", "target", "epochs", "seconds", "n_reached",
-                "n_seeds"]  # fmt: skip
+        cols = ["task", "optimizer", "schedule", "target", "epochs", "steps", "seconds",
+                "n_reached", "n_seeds"]  # fmt: skip
         md += ["### Time to target (median over seeds; a miss is inf)", "", _md_table(ttt[cols])]
         parts.append("<h3>Time to target</h3>" + _html_table(ttt[cols]))
         scored = cross_task_scores(ttt)
