@@ -55,13 +55,16 @@ def test_section_files_and_text(toy, tmp_path):
     assert "Time to target" in v.markdown and "Ranking stability" in v.markdown
     numbers = json.loads((out / "verdicts.json").read_text())
     assert {"win_probabilities", "time_to_target", "ranking_stability"} <= set(numbers)
-    assert (out / "win_probabilities.csv").is_file() and (out / "wins_toy.png").is_file()
+    assert (out / "win_probabilities.csv").is_file() and (
+        out / "how-sure" / "wins_toy.png"
+    ).is_file()
     # adam beats adamw on seeds 0 and 2 (0.95 < 0.96 on seed 0: loses; 0.97 > 0.965 wins)
     pair = [w for w in numbers["win_probabilities"] if w["a"] == "1. adam" and w["b"] == "2. adamw"]
     assert pair and pair[0]["n"] == 3 and pair[0]["p"] == pytest.approx(2 / 3)
     assert "Seeds planner" in v.markdown  # three seeds cannot separate adam from adamw
     assert v.html.startswith("<section") and "data:image/png;base64," in v.html
     assert math.isfinite(numbers["time_to_target"][0]["seconds"])
+    assert "![wins_toy](how-sure/wins_toy.png)" in v.markdown and "\x00" not in v.markdown
     page = verdicts.insert_html("<html><body><p>x</p></body></html>", "<b>v</b>")
     assert page == "<html><body><p>x</p><b>v</b></body></html>"
 
@@ -93,3 +96,21 @@ def test_cross_task_scores_by_hand():
     # b: ratio 2 on t1, 4.5 on t2 (outside tau <= 4): rho = .5 from tau = 2 (grid index 33)
     assert scores["b/none"] == pytest.approx(33.25 / 99)
     assert verdicts.cross_task_scores(ttt[ttt["task"] == "t1"]) is None
+
+
+def test_section_figures_go_through_the_per_figure_cache(toy, tmp_path):
+    from optarena.report import render
+
+    out = tmp_path / "r"
+    out.mkdir()
+    first = verdicts.build(toy, "toy", out, formats=("png", "svg"))
+    drawn = render.RENDERS["count"]
+    manifest = json.loads((out / "how-sure" / render.MANIFEST).read_text())
+    assert {"wins_toy", "ranking_stability"} <= {k for k, e in manifest.items() if e["applies"]}
+    again = verdicts.build(toy, "toy", out, formats=("png", "svg"))
+    assert render.RENDERS["count"] == drawn  # same numbers: every figure reused, none drawn
+    assert again.html == first.html and (out / "how-sure" / "wins_toy.svg").is_file()
+    tid = toy.trials("toy")[0].id  # a changed result redraws what depends on it
+    toy.log_metrics(tid, [(None, 1, "val", "acc", 0.01)])
+    verdicts.build(toy, "toy", out)
+    assert render.RENDERS["count"] > drawn  # the ranking-stability figure reads val acc

@@ -23,7 +23,7 @@ from optarena.analysis.leaderboard import entry_id, task_of
 from optarena.analysis.stability import flip_warning, stability_by_task
 from optarena.analysis.targets import integrated_score, profile_grid, trial_time
 from optarena.analysis.wins import seeds_plan, top_entries, win_matrix
-from optarena.report import verdict_figs
+from optarena.report.verdict_render import PendingFigures
 from optarena.store import Store, TrialState
 
 TOP = 5
@@ -181,8 +181,9 @@ def build(
     formats: tuple[str, ...] = ("png",),
 ) -> Verdicts:
     """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
-    SVG too when ``formats`` has it)."""
+    SVG too when ``formats`` has it, in ``out/how-sure/``: ``verdict_render``)."""
     v = Verdicts(formats=formats)
+    figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
     md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", ""]
     parts: list[str] = ["<section id='verdicts'><h2>How sure?</h2>"]
 
@@ -198,9 +199,7 @@ def build(
             parts.append(
                 _html_table(last[["optimizer", "schedule", "k", "expected", "low", "high"]])
             )
-            _figure(
-                v, md, parts, out, f"budget_{_safe(task)}", verdict_figs.budget_figure(curves, task)
-            )
+            figs.add(md, parts, f"budget_{_safe(task)}", "budget_figure", curves, task)
 
     tops = top_entries(store, study, top=TOP)
     wins_all, plans = [], {}
@@ -221,8 +220,7 @@ def build(
             parts.append(
                 f"<p class='warn'><b>Seeds planner:</b> {html.escape(plan['message'])}.</p>"
             )
-        fig = verdict_figs.win_matrix_figure(matrix, names, task)
-        _figure(v, md, parts, out, f"wins_{_safe(task)}", fig)
+        figs.add(md, parts, f"wins_{_safe(task)}", "win_matrix_figure", matrix, names, task)
     if wins_all:
         wins = pd.concat(wins_all, ignore_index=True)
         _csv(v, out / "win_probabilities.csv", wins)
@@ -244,7 +242,7 @@ def build(
                     f"<p class='warn'><b>Warning ({html.escape(task)}):</b> "
                     f"{html.escape(warning)}.</p>"
                 )
-        _figure(v, md, parts, out, "ranking_stability", verdict_figs.stability_figure(tables))
+        figs.add(md, parts, "ranking_stability", "stability_figure", tables)
 
     ttt = time_to_target(store, study, higher_is_better=higher_is_better)
     if not ttt.empty:
@@ -262,10 +260,10 @@ def build(
             md += ["Cross-task integrated performance-profile score (AlgoPerf's rule):", "",
                    _md_table(frame)]  # fmt: skip
             parts.append(_html_table(frame))
-            fig = verdict_figs.time_profile_figure(
-                profiles.loc[scores.index], "Performance profiles of time to target"
-            )
-            _figure(v, md, parts, out, "time_profiles", fig)
+            title = "Performance profiles of time to target"
+            ordered = profiles.loc[scores.index]
+            figs.add(md, parts, "time_profiles", "time_profile_figure", ordered, title)
+    v.files += figs.render(md, parts, out, formats)
     (out / "verdicts.json").write_text(json.dumps(v.numbers, default=_json), encoding="utf-8")
     v.files.append(out / "verdicts.json")
     parts.append("</section>")
