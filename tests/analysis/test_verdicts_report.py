@@ -55,16 +55,14 @@ def test_section_files_and_text(toy, tmp_path):
     assert "Time to target" in v.markdown and "Ranking stability" in v.markdown
     numbers = json.loads((out / "verdicts.json").read_text())
     assert {"win_probabilities", "time_to_target", "ranking_stability"} <= set(numbers)
-    assert (out / "win_probabilities.csv").is_file() and (
-        out / "how-sure" / "wins_toy.png"
-    ).is_file()
+    assert (out / "win_probabilities.csv").is_file() and (out / "wins_toy.png").is_file()
     # adam beats adamw on seeds 0 and 2 (0.95 < 0.96 on seed 0: loses; 0.97 > 0.965 wins)
     pair = [w for w in numbers["win_probabilities"] if w["a"] == "1. adam" and w["b"] == "2. adamw"]
     assert pair and pair[0]["n"] == 3 and pair[0]["p"] == pytest.approx(2 / 3)
     assert "Seeds planner" in v.markdown  # three seeds cannot separate adam from adamw
     assert v.html.startswith("<section") and "data:image/png;base64," in v.html
     assert math.isfinite(numbers["time_to_target"][0]["seconds"])
-    assert "![wins_toy](how-sure/wins_toy.png)" in v.markdown and "\x00" not in v.markdown
+    assert "![wins_toy](wins_toy.png)" in v.markdown and "\x00" not in v.markdown
     page = verdicts.insert_html("<html><body><p>x</p></body></html>", "<b>v</b>")
     assert page == "<html><body><p>x</p><b>v</b></body></html>"
 
@@ -99,17 +97,17 @@ def test_cross_task_scores_by_hand():
 
 
 def test_section_figures_go_through_the_per_figure_cache(toy, tmp_path):
-    from optarena.report import render
+    from optarena.report import render, verdict_render
 
     out = tmp_path / "r"
     out.mkdir()
     first = verdicts.build(toy, "toy", out, formats=("png", "svg"))
     drawn = render.RENDERS["count"]
-    manifest = json.loads((out / "how-sure" / render.MANIFEST).read_text())
+    manifest = json.loads((out / verdict_render.MANIFEST).read_text())
     assert {"wins_toy", "ranking_stability"} <= {k for k, e in manifest.items() if e["applies"]}
     again = verdicts.build(toy, "toy", out, formats=("png", "svg"))
     assert render.RENDERS["count"] == drawn  # same numbers: every figure reused, none drawn
-    assert again.html == first.html and (out / "how-sure" / "wins_toy.svg").is_file()
+    assert again.html == first.html and (out / "wins_toy.svg").is_file()
     tid = toy.trials("toy")[0].id  # a changed result redraws what depends on it
     toy.log_metrics(tid, [(None, 1, "val", "acc", 0.01)])
     verdicts.build(toy, "toy", out)

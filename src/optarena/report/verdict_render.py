@@ -2,8 +2,8 @@
 ``render.render_figures``): each figure is keyed by a digest of the numbers it draws, so a
 rebuilt report redraws only the figures whose numbers changed, in parallel worker processes.
 
-They live in ``<report>/how-sure/`` with a manifest of their own, so the study figures' cache
-(``<report>/figures.json``) and this one never remove each other's files. The section's
+They sit beside the study figures with a manifest of their own (``MANIFEST``), so the study
+figures' cache (``figures.json``) and this one never remove each other's files. The section's
 Markdown and HTML hold a placeholder per figure until ``render`` fills in the image (or drops
 it when the figure does not apply).
 """
@@ -21,7 +21,7 @@ import pandas as pd
 from optarena.fingerprint import digest
 from optarena.report.figures import FigureSpec
 
-FIG_DIR = "how-sure"
+MANIFEST = "verdict-figures.json"
 
 
 @dataclass
@@ -45,8 +45,13 @@ class PendingFigures:
         """Draw (or reuse) every figure, put them in place; returns the files written."""
         from optarena.report.render import render_figures
 
-        folder = out / FIG_DIR
-        records = render_figures(None, self.specs, folder, formats=formats)  # type: ignore[arg-type]
+        records = render_figures(
+            None,  # type: ignore[arg-type]  (the specs draw their own numbers, not the study)
+            self.specs,
+            out,
+            formats=formats,
+            manifest_name=MANIFEST,
+        )
         done = {r.name: r for r in records}
         files: list[Path] = []
         for spec in self.specs:
@@ -54,7 +59,7 @@ class PendingFigures:
             image_md, image_html = "", ""
             if record is not None:
                 files += [p for p in (record.png, record.svg) if p is not None]
-                image_md = f"![{spec.name}]({FIG_DIR}/{spec.name}.png)\n"
+                image_md = f"![{spec.name}]({spec.name}.png)\n"
                 data = base64.b64encode(record.png.read_bytes()).decode("ascii")
                 alt = html.escape(spec.name)
                 image_html = f"<img alt='{alt}' src='data:image/png;base64,{data}'>"

@@ -181,7 +181,7 @@ def build(
     formats: tuple[str, ...] = ("png",),
 ) -> Verdicts:
     """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
-    SVG too when ``formats`` has it, in ``out/how-sure/``: ``verdict_render``)."""
+    SVG too when ``formats`` has it; cached by ``verdict_render``)."""
     v = Verdicts(formats=formats)
     figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
     md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", ""]
