@@ -64,6 +64,16 @@ def higher_is_better(name_or_key: str) -> bool:
 
 
 def of_summary(summary: Mapping[str, Any] | None) -> Metric:
-    """The metric a trial summary was scored by (``accuracy`` for summaries without one)."""
-    key = (summary or {}).get("metric")
-    return get(key) if isinstance(key, str) else DEFAULT
+    """The metric a trial summary was scored by (``accuracy`` for summaries without one).
+
+    A metric optarena does not know (an imported one, e.g. AlgoPerf's ``bleu`` or ``wer``) is
+    taken as the summary describes it: its key and its ``higher_is_better`` flag."""
+    summary = summary or {}
+    key = summary.get("metric")
+    if not isinstance(key, str):
+        return DEFAULT
+    if key not in METRICS and key not in _BY_KEY and isinstance(
+        summary.get("higher_is_better"), bool
+    ):
+        return Metric(key, key, summary["higher_is_better"], key.replace("_", " "))
+    return get(key)

@@ -66,3 +66,36 @@ def print_budget(store: Store, study: str, k: int, fmt: str) -> None:
         from optarena.cli.output import print_table
 
         print_table(export.records(frame), title=f"{study}: expected best after {k} trials")
+
+
+def print_cross_task(store: Store, study: str | None, tasks: str, fmt: str) -> None:
+    """``--tasks``: the solvers' integrated scores over the studies' tasks (json: also the
+    time-to-target rows; table: both tables)."""
+    from optarena.analysis import export
+    from optarena.report.cross_task import COLUMNS, cross_task, parse_tasks, score_frame
+
+    studies = ([study] if study else []) + [t for t in parse_tasks(tasks) if t != study]
+    result = cross_task(store, studies)
+    scores, times = score_frame(result), result.times[COLUMNS]
+    if fmt == "json":  # a missed target (inf) is null, as in the report's JSON
+        finite = times.replace([float("inf"), float("-inf")], float("nan"))
+        print(
+            json.dumps(
+                {"studies": studies, "scores": export.records(scores),
+                 "time_to_target": export.records(finite)},
+                allow_nan=False,
+                default=str,
+            )
+        )  # fmt: skip
+    elif fmt == "csv":
+        print(export.to_csv(scores), end="")
+    elif fmt == "markdown":
+        print(export.to_markdown(scores), end="")
+    else:
+        from optarena.cli.output import console, print_table
+
+        print_table(export.records(times), title="time to target (median over seeds)")
+        if result.scores is None:
+            console.print("performance profiles need two tasks or more")
+        else:
+            print_table(export.records(scores), title="integrated performance-profile score")
