@@ -123,7 +123,7 @@ def entry_figures(
     data: StudyData, *, max_entries: int = MAX_ENTRY_FIGURES, **_: Any
 ) -> list[FigureSpec]:
     """Curves of the ``max_entries`` best entries (each depends on its entry's trials only)."""
-    ranked = [label for label in data.order if data.trial_ids(label)]
+    ranked = [label for label in data.finals if data.trial_ids(label)]
     metric = metric_of(data.trials).label
     out = []
     for i, label in enumerate(ranked[:max_entries], start=1):
