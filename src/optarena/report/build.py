@@ -70,7 +70,12 @@ def build_report(
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     markdown = render_markdown(data, board, figures) + extra.markdown
     (out / "report.md").write_text(markdown, encoding="utf-8")
-    text = render_html(data, board, figures, machine_info())
+    from optarena.report.charts import charts_for
+    from optarena.report.figures import figure_specs
+    from optarena.report.search_views import search_charts
+
+    charts = charts_for(data, figure_specs(data), [f.name for f in figures])
+    text = render_html(data, board, figures, machine_info(), charts, search_charts(data))
     page.write_text(verdicts.insert_html(text, extra.html), encoding="utf-8")
     files = [p.name for f in figures for p in (f.png, f.svg) if p is not None]
     write_state(out, expected, files, list(board.columns), records(board))
