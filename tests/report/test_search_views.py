@@ -98,3 +98,11 @@ def test_importance_uses_optunas_evaluator(tuned_data):
 def test_untuned_study_has_no_search_section(demo_report, demo_data):
     assert search_views.search_charts(demo_data) == []
     assert 'id="search-title"' not in demo_report.read_text(encoding="utf-8")
+
+
+def test_pruned_candidates_read_as_pruned_not_as_tracebacks(tuned_data):
+    from optarena.report.html import problem_rows
+
+    rows = problem_rows(tuned_data)
+    assert [r["state"] for r in rows] == ["pruned"] * 3
+    assert {r["reason"] for r in rows} == {"pruned by successive halving at epoch 1"}

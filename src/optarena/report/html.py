@@ -24,6 +24,7 @@ from optarena.report.assets import CSS, SORT_JS
 from optarena.report.chart_js import CHART_CSS, CHART_JS
 from optarena.report.data import StudyData, metric_of
 from optarena.report.figures import FigureRecord
+from optarena.report.search_views import PRUNED_AT
 
 # The leaderboard columns a person reads (leaderboard.csv keeps them all).
 REPORT_COLUMNS = (
@@ -77,7 +78,8 @@ def _plain(value: Any) -> Any:
 
 
 def problem_rows(data: StudyData) -> list[dict[str, str]]:
-    """Diverged and failed trials with their reasons (error text or where it diverged)."""
+    """Diverged and failed trials with their reasons (error text or where it diverged); a
+    search trial the pruner stopped reads ``pruned`` with the epoch."""
     out = []
     t = data.trials[data.trials["state"].isin(("diverged", "failed"))]
     for row in t.itertuples(index=False):
@@ -86,12 +88,16 @@ def problem_rows(data: StudyData) -> list[dict[str, str]]:
             reason = "loss became NaN/inf" + (f" at {_where(at)}" if at is not None else "")
         else:
             reason = row.error or "no error text stored"
+        state = str(row.state)
+        pruned = PRUNED_AT.search(str(row.error or "")) if row.role == "search" else None
+        if pruned:  # a search candidate the pruner stopped: not a failure of the optimizer
+            state, reason = "pruned", pruned.group(0)
         out.append(
             {
                 "trial": str(row.id),
                 "entry": str(row.label),
                 "seed": str(row.seed),
-                "state": str(row.state),
+                "state": state,
                 "reason": str(reason),
             }
         )
