@@ -106,3 +106,17 @@ def test_pruned_candidates_read_as_pruned_not_as_tracebacks(tuned_data):
     rows = problem_rows(tuned_data)
     assert [r["state"] for r in rows] == ["pruned"] * 3
     assert {r["reason"] for r in rows} == {"pruned by successive halving at epoch 1"}
+
+
+def test_chart_bands_equal_the_figures_seed_bands(demo_data):
+    from optarena.report.charts import band
+    from optarena.report.curves import seed_band
+
+    for label in demo_data.finals:
+        ids = demo_data.trial_ids(label)
+        for split, name in (("val", "acc"), ("train", "loss"), ("train", "wall_s")):
+            fast = band(demo_data, ids, split, name)
+            slow = seed_band(demo_data.epochs, ids, split, name)
+            assert list(fast["epoch"]) == list(slow["epoch"])
+            for column in ("mean", "lo", "hi", "n"):
+                assert fast[column].to_numpy() == pytest.approx(slow[column].to_numpy(), rel=1e-12)

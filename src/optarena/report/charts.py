@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from optarena.report.data import StudyData, metric_of
 
@@ -79,20 +80,41 @@ def _wide(values: Iterable[float], ratio: float) -> bool:
     return bool(v.size) and v.min() > 0 and v.max() / v.min() > ratio
 
 
-def _band_series(data: StudyData, label: str, split: str, name: str, **kw: Any) -> dict | None:
-    from optarena.report.curves import seed_band
+def band(data: StudyData, ids: list[str], split: str, name: str) -> pd.DataFrame:
+    """``curves.seed_band`` (per epoch: ``mean``, ``lo``, ``hi``, ``n`` of the finite values
+    over ``ids``) computed with numpy on ``data.epoch_groups``: the same numbers, without
+    filtering the whole metrics frame for every series."""
+    rows = data.epoch_groups.get((split, name))
+    empty = pd.DataFrame({c: [] for c in ("epoch", "mean", "lo", "hi", "n")})
+    if rows is None:
+        return empty
+    mask = np.isin(rows["trial_id"].to_numpy(), np.asarray(ids, dtype=object))
+    epoch = rows["epoch"].to_numpy()[mask]
+    value = rows["value"].to_numpy(dtype=float)[mask]
+    if not epoch.size:
+        return empty
+    epochs, inv = np.unique(epoch, return_inverse=True)
+    n = np.bincount(inv)
+    lo = np.full(epochs.size, np.inf)
+    hi = np.full(epochs.size, -np.inf)
+    np.minimum.at(lo, inv, value)
+    np.maximum.at(hi, inv, value)
+    mean = np.bincount(inv, weights=value) / n
+    return pd.DataFrame({"epoch": epochs, "mean": mean, "lo": lo, "hi": hi, "n": n})
 
-    band = seed_band(data.epochs, data.trial_ids(label), split, name)
-    if band.empty:
+
+def _band_series(data: StudyData, label: str, split: str, name: str, **kw: Any) -> dict | None:
+    b = band(data, data.trial_ids(label), split, name)
+    if b.empty:
         return None
     look = data.look[label]
-    two = (band["n"] > 1).any()
+    two = (b["n"] > 1).any()
     return series(
         kw.pop("title", label),
         look.colour,
-        band["epoch"],
-        band["mean"],
-        band=(band["lo"], band["hi"]) if two else None,
+        b["epoch"],
+        b["mean"],
+        band=(b["lo"], b["hi"]) if two else None,
         dash=kw.pop("dash", look.linestyle != "-"),
         **kw,
     )
@@ -134,13 +156,11 @@ def topk_overlay(data: StudyData, k: int = 5) -> Chart | None:
 
 
 def loss_vs_time(data: StudyData, k: int = 8) -> Chart | None:
-    from optarena.report.curves import seed_band
-
     items = []
     for label in [lb for lb in data.finals if data.trial_ids(lb)][:k]:
         ids = data.trial_ids(label)
-        loss = seed_band(data.epochs, ids, "train", "loss")
-        wall = seed_band(data.epochs, ids, "train", "wall_s")
+        loss = band(data, ids, "train", "loss")
+        wall = band(data, ids, "train", "wall_s")
         joined = loss.merge(wall, on="epoch", suffixes=("", "_wall"))
         if joined.empty:
             continue

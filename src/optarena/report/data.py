@@ -105,6 +105,17 @@ class StudyData:
         return epoch_rows(self.metrics)
 
     @cached_property
+    def epoch_groups(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """``epochs`` split by ``(split, name)``, finite values only (one pass; the charts'
+        bands read these instead of filtering the whole frame each time)."""
+        rows = self.epochs[np.isfinite(self.epochs["value"])]
+        out = {}
+        for (split, name), part in rows.groupby(["split", "name"], sort=False):
+            part.attrs["epoch_rows"] = True
+            out[(str(split), str(name))] = part
+        return out
+
+    @cached_property
     def digest(self) -> str:
         """Digest of everything the study-wide figures draw: the trials, their metrics, the
         ranking and the looks (a figure whose digest is unchanged need not be redrawn)."""

@@ -78,9 +78,9 @@ def optimizer_colours(data: StudyData) -> dict[str, str]:
     return out
 
 
-def history_chart(data: StudyData) -> Chart | None:
+def history_chart(data: StudyData, table: pd.DataFrame | None = None) -> Chart | None:
     """Score against trial number and against the learning rate, one series per optimizer."""
-    table = search_table(data)
+    table = search_table(data) if table is None else table
     if table.empty:
         return None
     colours = optimizer_colours(data)
@@ -128,9 +128,9 @@ def history_figure(data: StudyData) -> Any:
     return fig
 
 
-def parallel_chart(data: StudyData) -> Chart | None:
+def parallel_chart(data: StudyData, table: pd.DataFrame | None = None) -> Chart | None:
     """Parallel coordinates: the learning rate, every searched hyper-parameter, the score."""
-    table = search_table(data)
+    table = search_table(data) if table is None else table
     table_ok = table[table["score"].notna()]
     if len(table_ok) < 2:
         return None
@@ -154,11 +154,11 @@ def parallel_chart(data: StudyData) -> Chart | None:
     return {"panels": [{"kind": "parcoords", "title": "", "axes": axes, "series": series}]}
 
 
-def importances(data: StudyData) -> dict[str, dict[str, float]]:
+def importances(data: StudyData, table: pd.DataFrame | None = None) -> dict[str, dict[str, float]]:
     """Hyper-parameter importance of the search: ``{"all optimizers": {...}}`` over
     (optimizer, lr) when several optimizers were searched, and per optimizer with 2+ searched
     hyper-parameters; empty without optuna or enough complete candidates."""
-    table = search_table(data)
+    table = search_table(data) if table is None else table
     done = table[(table["state"] == "complete") & table["score"].notna()]
     try:
         import optuna
@@ -210,9 +210,9 @@ def _importance(optuna: Any, part: pd.DataFrame, with_optimizer: bool, higher: b
     return {str(k): float(v) for k, v in values.items()}
 
 
-def importance_chart(data: StudyData) -> Chart | None:
+def importance_chart(data: StudyData, table: pd.DataFrame | None = None) -> Chart | None:
     """One bar panel per importance group (bars: each hyper-parameter's share)."""
-    found = importances(data)
+    found = importances(data, table)
     if not found:
         return None
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
@@ -229,12 +229,13 @@ def search_charts(data: StudyData) -> list[tuple[str, str, str, Chart]]:
     if data.search_trials.empty:
         return []
     out = []
-    chart = parallel_chart(data)
+    table = search_table(data)
+    chart = parallel_chart(data, table)
     if chart is not None:
         out.append(("search-parallel", "Parallel coordinates of the search",
                     "One line per search trial (dashed: pruned): its learning rate, searched "
                     "hyper-parameters and best validation score.", chart))  # fmt: skip
-    chart = importance_chart(data)
+    chart = importance_chart(data, table)
     if chart is not None:
         out.append(("search-importance", "Hyper-parameter importance",
                     "optuna's PED-ANOVA importance of each searched parameter for the "
