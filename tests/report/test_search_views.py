@@ -120,3 +120,11 @@ def test_chart_bands_equal_the_figures_seed_bands(demo_data):
             assert list(fast["epoch"]) == list(slow["epoch"])
             for column in ("mean", "lo", "hi", "n"):
                 assert fast[column].to_numpy() == pytest.approx(slow[column].to_numpy(), rel=1e-12)
+
+
+def test_chart_json_is_valid_json_without_markup_even_with_nan():
+    from optarena.report.html import chart_json
+
+    text = chart_json([{"panels": [{"title": "</script><b>", "points": [[1.0, float("nan")]]}]}])
+    assert "<" not in text
+    assert json.loads(text) == [{"panels": [{"title": "</script><b>", "points": [[1.0, None]]}]}]

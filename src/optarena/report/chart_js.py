@@ -103,7 +103,9 @@ CHART_JS = r"""
         seen[s.name] = true;
         var item = document.createElement("span");
         item.className = "chart-key"; item.dataset.series = s.name;
-        var sw = document.createElement("i"); sw.style.background = s.colour;
+        var sw = document.createElement("i");
+        sw.style.background = s.dash ? "repeating-linear-gradient(90deg," + s.colour +
+          " 0 4px, transparent 4px 6px)" : s.colour;
         item.appendChild(sw); item.appendChild(document.createTextNode(s.name));
         item.title = "click to hide or show";
         item.addEventListener("click", function () {

@@ -167,7 +167,21 @@ def _chart_only_html(items: Sequence[tuple[str, str, str, Any]], order: list[Any
 
 def chart_json(order: Sequence[Any]) -> str:
     """The chart specs as JSON safe inside a ``<script>`` element (no ``<`` at all)."""
-    return json.dumps(list(order), separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+    try:
+        text = json.dumps(list(order), separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN/inf slipped through: JSON has no such number, the chart a gap
+        text = json.dumps(_finite(list(order)), separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _search_section(
