@@ -30,12 +30,13 @@ def accuracy_bars(data: StudyData):
     """Horizontal bars, best entry on top; entries without a test accuracy are left out and
     named in the title's note."""
     rows = []
-    for label in data.order:
-        values = data.trials.loc[data.trials["label"] == label, "score"].tolist()
+    final = data.final_trials
+    for label in data.finals:
+        values = final.loc[final["label"] == label, "score"].tolist()
         mean, lo, hi = mean_ci(values)
         if math.isfinite(mean):
             rows.append((label, mean, lo, hi, [v for v in values if math.isfinite(v)]))
-    missing = len(data.order) - len(rows)
+    missing = len(data.finals) - len(rows)
     with styled():
         fig, axes = new_figure(1, 1, width=8.0, height=max(3.0, 0.42 * len(rows) + 2.0))
         ax = axes[0][0]
