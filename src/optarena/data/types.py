@@ -10,8 +10,8 @@ import torch
 
 @dataclass(frozen=True)
 class Split:
-    """One split as tensors: ``x`` is uint8 N×C×H×W (images) or float32 N×D; ``y`` int64 N (labels), or floating targets
-    of any shape (a user task's regression)."""
+    """One split as tensors: ``x`` is uint8 N×C×H×W (images) or float32 N×D; ``y`` int64 N
+    (labels), or floating targets of any shape (a user task's regression)."""
 
     x: torch.Tensor
     y: torch.Tensor

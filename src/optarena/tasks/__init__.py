@@ -10,8 +10,8 @@ from optarena.errors import unknown_name
 from optarena.imports import is_object_path, load_object
 from optarena.registry import Registry
 from optarena.tasks.builtin import BUILTIN
-from optarena.tasks.lm import STDLIB_LM
 from optarena.tasks.custom import UserTask, task
+from optarena.tasks.lm import STDLIB_LM
 from optarena.tasks.task import AUTO, Task, auto_model
 
 __all__ = [

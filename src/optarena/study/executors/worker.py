@@ -10,7 +10,8 @@ the store and no row can be written once the runner is gone.
 
 Messages (worker -> runner): ``("rows", trial_id, rows)`` and ``("truncate", trial_id,
 after_epoch)`` (each answered by ``("ack", error_or_None, threads)``), ``("event", trial_id,
-event, payload)`` and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads, shipped task or None)``
+event, payload)`` and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads,
+shipped)`` (``shipped``: a pickled session task, :func:`optarena.tasks.shipment`, or None)
 to run a job with that many intra-op threads, ``None`` to exit.
 """
 
