@@ -26,6 +26,7 @@ __all__ = [
     "names",
     "receive",
     "register",
+    "session_names",
     "shipment",
     "task",
 ]
@@ -49,6 +50,11 @@ def register(task: Task, *, overwrite: bool = False, session: bool = False) -> T
     if session:
         _SESSION.add(task.name)
     return added
+
+
+def session_names() -> list[str]:
+    """Names of the tasks registered from live objects in this process."""
+    return sorted(_SESSION)
 
 
 def as_task(obj: Any) -> Task:
