@@ -11,8 +11,9 @@ serially and says so in one line.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,25 @@ def _executor_for(executor: str, live: Any, note: Any) -> str:
     return executor
 
 
+@contextlib.contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """Worker processes (forkserver/spawn) re-import the parent's ``__main__`` from its file or
+    module name: a script or notebook calling ``compare`` without a ``__main__`` guard would run
+    again in each worker. While the study runs, ``__main__`` shows neither (its code reaches
+    the workers inside the pickled task instead)."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__dict__["__spec__"] = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
 def compare(
     task: Any = None,
     *,
@@ -153,8 +173,9 @@ def compare(
     validate_spec(spec)
     out = Path(out)
     store_path = store_target(str(store)) if store is not None else out / DEFAULT_STORE.name
-    run = run_study(spec, store_path=store_path, out=out, executor=executor, workers=workers,
-                    name=study_name, retry_failed=retry_failed)  # fmt: skip
+    with _main_not_rerun():
+        run = run_study(spec, store_path=store_path, out=out, executor=executor,
+                        workers=workers, name=study_name, retry_failed=retry_failed)  # fmt: skip
     if not quiet:
         note(f"study {study_name!r}: {len(run.executed)} trials run now, {run.skipped} already "
              f"done, {len(run.failed)} failed; store {store_path}")  # fmt: skip

@@ -21,6 +21,7 @@ __all__ = [
     "as_task",
     "auto_model",
     "catalog",
+    "forget_session",
     "from_data",
     "get",
     "names",
@@ -36,6 +37,7 @@ _FILE_SUFFIXES = (".npz", ".json.gz", ".json")
 
 
 _SESSION: set[str] = set()  # tasks registered from live Python objects (shipped to workers)
+_LOADED: dict[str, Task] = {}  # module:callable tasks, loaded once per process
 
 
 def register(task: Task, *, overwrite: bool = False, session: bool = False) -> Task:
@@ -55,6 +57,14 @@ def register(task: Task, *, overwrite: bool = False, session: bool = False) -> T
 def session_names() -> list[str]:
     """Names of the tasks registered from live objects in this process."""
     return sorted(_SESSION)
+
+
+def forget_session() -> None:
+    """Drop the session tasks and the loaded ``module:callable`` tasks (tests, notebooks)."""
+    for name in _SESSION:
+        _REGISTRY._entries.pop(name, None)
+    _SESSION.clear()
+    _LOADED.clear()
 
 
 def as_task(obj: Any) -> Task:
@@ -103,7 +113,9 @@ def get(name: str) -> Task:
     if name in _REGISTRY:
         return _REGISTRY.get(name)
     if is_object_path(name):
-        return _REGISTRY.add(name, as_task(name))
+        if name not in _LOADED:
+            _LOADED[name] = as_task(name)
+        return _LOADED[name]
     if Path(name).expanduser().exists():
         return from_data(name)
     return _REGISTRY.get(name)

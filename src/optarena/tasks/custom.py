@@ -11,6 +11,7 @@ so the initial weights and the data order depend on the seed only, never on the 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import itertools
 import random
@@ -76,6 +77,17 @@ class UserTask(Task):
         if self.metric != "auto":
             metrics_lib.get(self.metric)  # unknown names: "did you mean"
         super().__post_init__()
+
+    def replace(self, **changes: Any) -> UserTask:
+        """A copy with ``changes`` (works for subclasses with their own ``__init__`` too)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ValueError(f"task {self.name!r} has no field(s) {sorted(unknown)}")
+        new = copy.copy(self)
+        for key, value in changes.items():
+            object.__setattr__(new, key, value)
+        new.__post_init__()
+        return new
 
     # --- what a user overrides ------------------------------------------------------------
 

@@ -35,6 +35,8 @@ def _is_pair(obj: Any) -> bool:
 
 
 def _is_map_dataset(obj: Any) -> bool:
+    if isinstance(obj, type):  # a Dataset class: a function that makes the dataset
+        return False
     return hasattr(obj, "__getitem__") and hasattr(obj, "__len__") and not _is_array(obj)
 
 
@@ -93,10 +95,13 @@ def to_dataset(
     else:
         parts = {"train": source}
     splits = {k: to_split(v, f"data[{k!r}]") for k, v in parts.items() if v is not None}
+    rest = 1.0  # fractions are of all the examples given
     if "test" not in splits:
         splits["train"], splits["test"] = carve(splits["train"], test_fraction, "test")
+        rest -= test_fraction
     if "val" not in splits:
-        splits["train"], splits["val"] = carve(splits["train"], val_fraction, "validation")
+        fraction = min(val_fraction / rest, 0.99)
+        splits["train"], splits["val"] = carve(splits["train"], fraction, "validation")
     y = splits["train"].y
     classes: list[str] = []
     if not y.dtype.is_floating_point:
