@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from optarena.front.compare import compare
+from optarena.front.run import compare
 from optarena.front.study import Study
 
 __all__ = ["Study", "compare"]
