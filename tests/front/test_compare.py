@@ -85,3 +85,16 @@ def test_compare_refuses_bad_input_and_falls_back_to_serial(tmp_path, monkeypatc
     assert front._executor_for("local", live, note.append) == "serial"
     assert "cloudpickle is not installed" in note[1] and len(note) == 2
     assert front._executor_for("local", None, note.append) == "local"
+
+
+def test_import_optarena_stays_light():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import optarena, sys, json; optarena.__version__; "
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "optarena" in loaded and not loaded & {"torch", "pandas", "matplotlib", "sklearn"}
+    assert callable(optarena.compare) and optarena.Metric.__name__ == "Metric"
