@@ -37,6 +37,8 @@ def test_regression_from_python_ranks_lower_mse_first_and_reuses_the_store(tmp_p
     assert board["mean"].iloc[0] <= board["mean"].iloc[1]
     assert all(lo <= m <= hi for lo, m, hi in zip(board["ci_low"], board["mean"],
                                                   board["ci_high"], strict=True))  # fmt: skip
+    reached = study.leaderboard(target_acc=50.0)  # any MSE below 50 counts as reached
+    assert list(reached["n_reached"]) == [2, 2] and set(reached["epochs_to_target"]) == {1.0}
     best = study.best()
     assert best["config"]["optimizer"] == board["optimizer"].iloc[0]
     assert Path(best["checkpoint"]).is_file() and best["metric"] == "mse"

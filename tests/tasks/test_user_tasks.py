@@ -208,3 +208,16 @@ def test_replace_on_a_subclass_with_its_own_init():
     with pytest.raises(ValueError, match="no field"):
         Mine().replace(colour=1)
     assert np.isfinite(changed.make_model(0)(torch.zeros(1, 4)).sum().item())
+
+
+def test_time_to_target_follows_the_metric_direction():
+    import pandas as pd
+
+    from optarena.analysis.stats import time_to_target
+
+    rows = pd.DataFrame({"epoch": [1, 2, 3, 1, 2, 3], "split": ["val"] * 3 + ["train"] * 3,
+                         "name": ["mse"] * 3 + ["wall_s"] * 3,
+                         "value": [0.9, 0.5, 0.4, 1.0, 2.0, 3.0]})  # fmt: skip
+    assert time_to_target(rows, 0.6, key="mse", higher_is_better=False) == (2, 2.0)
+    assert time_to_target(rows, 0.6, key="mse")[0] == 1  # read as higher-is-better: epoch 1
+    assert math.isnan(time_to_target(rows, 0.6)[0])  # no accuracy rows at all
