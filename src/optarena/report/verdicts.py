@@ -99,9 +99,9 @@ def time_to_target(
         if i >= 0 and wall is not None:
             w = wall[wall["epoch"] == int(e)]["value"]
             secs = float(w.iloc[0]) if len(w) else math.nan
-        key = (task, entry_id(r.config))
-        per.setdefault(key, []).append((e, secs))
-        meta[key] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
+        slot = (task, entry_id(r.config))
+        per.setdefault(slot, []).append((e, secs))
+        meta[slot] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
     out = []
     for (task, entry), hits in per.items():
         e = np.array([h[0] for h in hits])
