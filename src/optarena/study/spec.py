@@ -69,6 +69,7 @@ _TOP_KEYS = (
     "image_size",
     "augment",
     "model_kwargs",
+    "eval_subset",
     "pretrain",
     "lr_find",
     "parts",
@@ -76,7 +77,7 @@ _TOP_KEYS = (
     "targets",
 )
 #: Top-level keys that override fields of the task (``TrialConfig.task_options``).
-TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs")
+TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs", "eval_subset")
 _PRETRAIN_KEYS = ("task", "optimizer", "lr", "opt", "epochs", "batch_size", "subset", "seed")
 _LR_FIND_KEYS = ("optimizers", "start", "end", "steps", "subset", "seed")
 _OPT_RESERVED = ("optimizer", "opt", "grid", "search", "lrs")
@@ -476,6 +477,11 @@ def _parse_task_options(raw: Mapping[str, Any]) -> dict[str, Any]:
         options["augment"] = list(augment)
     if "model_kwargs" in raw:
         options["model_kwargs"] = _table(raw["model_kwargs"], "model_kwargs")
+    if "eval_subset" in raw:
+        n = raw["eval_subset"]
+        if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
+            raise ValueError(f"`eval_subset` must be a positive integer, got {n!r}")
+        options["eval_subset"] = n
     return options
 
 

@@ -53,6 +53,7 @@ class Task:
     grayscale: bool | None = None
     description: str = ""
     l2: float = 0.0
+    eval_subset: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment", tuple(self.augment))
@@ -72,6 +73,10 @@ class Task:
             problems.append(f"batch_size must be an int >= 1, got {self.batch_size!r}")
         if bad := [a for a in self.augment if a not in AUGMENTATIONS]:
             problems.append(f"augment must be drawn from {AUGMENTATIONS}, got {bad}")
+        if self.eval_subset is not None and not (
+            isinstance(self.eval_subset, int) and self.eval_subset >= 1
+        ):
+            problems.append(f"eval_subset must be an int >= 1, got {self.eval_subset!r}")
         if not (math.isfinite(self.l2) and self.l2 >= 0):
             problems.append(f"l2 must be >= 0, got {self.l2}")
         if problems:
@@ -99,8 +104,9 @@ class Task:
         """Load the dataset with this task's settings.
 
         ``subset`` caps the training examples (seeded by ``seed``, stratified); validation and
-        test stay whole, and the train/val/test carve itself is fixed (``split_seed=0``), so
-        every trial of a study evaluates on the same examples. For a ``frozen-backbone`` task
+        test stay whole unless the task's ``eval_subset`` caps them (always the same examples),
+        and the train/val/test carve itself is fixed (``split_seed=0``), so every trial of a
+        study evaluates on the same examples. For a ``frozen-backbone`` task
         the splits are replaced by the backbone's cached features (float32 N×D) and
         :meth:`build_model` builds the head.
         """
@@ -121,9 +127,22 @@ class Task:
             if subset < 1:
                 raise ValueError(f"subset must be >= 1, got {subset}")
             dataset = dataclasses.replace(dataset, train=data.subset(dataset.train, subset, seed))
+        dataset = self.cap_evaluation(dataset)
         if self.uses_backbone:
             dataset = self.backbone_features(dataset)
         return dataset
+
+    def cap_evaluation(self, dataset: Dataset) -> Dataset:
+        """``dataset`` with validation and test cut to ``eval_subset`` examples (the same ones
+        for every trial and seed), or unchanged."""
+        from optarena import data
+
+        n = self.eval_subset
+        if n is None:
+            return dataset
+        return dataclasses.replace(
+            dataset, val=data.subset(dataset.val, n, 0), test=data.subset(dataset.test, n, 0)
+        )
 
     def backbone_features(self, dataset: Dataset) -> Dataset:
         """Replace every split by frozen-backbone features (computed once, cached)."""
