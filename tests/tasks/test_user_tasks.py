@@ -100,6 +100,13 @@ def test_data_shapes_give_the_same_fixed_splits(shape):
         assert len(data.val) == 50
 
 
+def test_eval_subset_caps_validation_and_test_of_a_regression():
+    task = tasks.task("cap", lambda: nn.Linear(4, 1), _xy(100), eval_subset=7)
+    data = task.load_data(subset=10)
+    assert (len(data.train), len(data.val), len(data.test)) == (10, 7, 7)
+    assert torch.equal(data.val.x, task.load_data().val.x)  # the same examples every time
+
+
 def test_bad_inputs_are_value_errors():
     with pytest.raises(ValueError, match="did you mean 'mse'"):
         tasks.task("t", lambda: nn.Linear(4, 1), _xy(), metric="mses")

@@ -161,7 +161,24 @@ class UserTask(Task):
             train = Split(dataset.train.x[keep], dataset.train.y[keep])
             dataset = Dataset(dataset.name, train, dataset.val, dataset.test, dataset.classes,
                               dataset.info)  # fmt: skip
-        return dataset
+        return self.cap_evaluation(dataset)
+
+    def cap_evaluation(self, dataset: Dataset) -> Dataset:
+        """Validation and test cut to ``eval_subset`` examples (a fixed seed-0 choice, not
+        stratified: targets may be real numbers), or unchanged."""
+        n = self.eval_subset
+        if n is None:
+            return dataset
+
+        def cap(split: Split) -> Split:
+            if n >= len(split):
+                return split
+            g = torch.Generator().manual_seed(0)
+            keep = torch.randperm(len(split), generator=g)[:n].sort().values
+            return Split(split.x[keep], split.y[keep])
+
+        return Dataset(dataset.name, dataset.train, cap(dataset.val), cap(dataset.test),
+                       dataset.classes, dataset.info)  # fmt: skip
 
     def make_transform(self, train: Split) -> Any:
         """No transform unless ``normalize=True`` (then the standard one)."""
