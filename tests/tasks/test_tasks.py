@@ -73,7 +73,7 @@ def test_task_fields_are_validated():
     with pytest.raises(ValueError, match="augment"):
         tasks.Task("t", "digits", "mlp", augment=("rotate",))
     with pytest.raises(ValueError, match="loss"):
-        tasks.Task("t", "digits", "mlp", loss="mse")
+        tasks.Task("t", "digits", "mlp", loss="l2")
     with pytest.raises(ValueError, match="no field"):
         tasks.get("digits-mlp").replace(epoch=3)
     with pytest.raises(ValueError, match="already registered"):

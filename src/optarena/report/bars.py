@@ -76,14 +76,15 @@ def accuracy_bars(data: StudyData):
         if rows:
             low = min(min(r[2] for r in rows), min(min(r[4]) for r in rows))
             ax.set_xlim(max(0.0, low - 0.05), min(1.0, max(r[3] for r in rows)) + 0.06)
-        label = metric_of(data.trials).label
-        ax.set_title(f"Test {label} by entry")
+        metric = metric_of(data.trials)
+        label = metric.label
+        ax.set_title(f"Test {label} by entry ({metric.direction}; best on top)")
         ax.set_xlabel(f"test {label}")
         ax.set_ylabel("entry")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=3, frameon=False)
         if missing:
             ax.annotate(
-                f"{missing} entr{'ies' if missing > 1 else 'y'} without a test accuracy "
+                f"{missing} entr{'ies' if missing > 1 else 'y'} without a test {label} "
                 "(diverged or failed) not shown",
                 xy=(0, -0.42),
                 xycoords="axes fraction",

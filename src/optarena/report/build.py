@@ -73,7 +73,13 @@ def build_report(
     metric = report_data.metric_of(data.trials)
     formats_ = tuple(expected["formats"])
     extra = verdicts.build(
-        store, study, out, higher_is_better=metric.higher_is_better, formats=formats_
+        store,
+        study,
+        out,
+        higher_is_better=metric.higher_is_better,
+        key=metric.key,
+        label=metric.label,
+        formats=formats_,
     )
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     markdown = render_markdown(data, board, figures) + extra.markdown

@@ -42,7 +42,7 @@ class Verdicts:
 
 
 def task_targets(
-    store: Store, study: str, *, higher_is_better: bool = True
+    store: Store, study: str, *, higher_is_better: bool = True, key: str = "acc"
 ) -> dict[str, tuple[float, str]]:
     """``{task: (target, how)}``: the study's ``targets`` table (or ``target_acc``) when set,
     else ``DERIVED_FRACTION`` of the best entry's mean best validation accuracy."""
@@ -53,7 +53,7 @@ def task_targets(
     tasks: set[str] = set()
     for r in store.trials(study, state=TrialState.COMPLETE, role="final"):
         tasks.add(task_of(r.config))
-        v = (r.summary or {}).get("best_val_acc")
+        v = (r.summary or {}).get(f"best_val_{key}")
         if v is not None:
             means.setdefault((task_of(r.config), entry_id(r.config)), []).append(float(v))
     for task in sorted(tasks):
@@ -103,14 +103,17 @@ def _steps_at(record: Any, epoch: float, logged: dict[str, dict[int, float]]) ->
     return float(steps) * epoch / float(epochs)
 
 
-def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -> pd.DataFrame:
+def time_to_target(
+    store: Store, study: str, *, higher_is_better: bool = True, key: str = "acc"
+) -> pd.DataFrame:
     """Per entry: ``task, optimizer, schedule, entry, target, epochs, steps, seconds,
     n_reached, n_seeds`` (medians over seeds; a seed that misses counts as ``inf`` in the
-    median; ``steps`` are optimizer steps through the epoch that reached the target)."""
-    targets = task_targets(store, study, higher_is_better=higher_is_better)
+    median; ``steps`` are optimizer steps through the epoch that reached the target);
+    ``key``: the validation metric the target is on (:mod:`optarena.metrics`)."""
+    targets = task_targets(store, study, higher_is_better=higher_is_better, key=key)
     records = store.trials(study, state=TrialState.COMPLETE, role="final")
     rows = store.metrics_frame(
-        trial_ids=[r.id for r in records], names=["acc", "wall_s"], level="epoch"
+        trial_ids=[r.id for r in records], names=[key, "wall_s"], level="epoch"
     )
     series = {k: g.sort_values("epoch") for k, g in rows.groupby(["trial_id", "name"])}
     logged = steps_through(store, records)
@@ -120,7 +123,7 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
         task = task_of(r.config)
         if task not in targets:
             continue
-        acc = series.get((r.id, "acc"))
+        acc = series.get((r.id, key))
         wall = series.get((r.id, "wall_s"))
         if acc is None:
             continue
@@ -132,9 +135,9 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
         if i >= 0 and wall is not None:
             w = wall[wall["epoch"] == int(e)]["value"]
             secs = float(w.iloc[0]) if len(w) else math.nan
-        key = (task, entry_id(r.config))
-        per.setdefault(key, []).append((e, secs, _steps_at(r, e, logged)))
-        meta[key] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
+        slot = (task, entry_id(r.config))
+        per.setdefault(slot, []).append((e, secs, _steps_at(r, e, logged)))
+        meta[slot] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
     out = []
     for (task, entry), hits in per.items():
         e = np.array([h[0] for h in hits])
@@ -179,15 +182,23 @@ def build(
     *,
     higher_is_better: bool = True,
     formats: tuple[str, ...] = ("png",),
+    key: str = "acc",
+    label: str = "accuracy",
 ) -> Verdicts:
     """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
-    SVG too when ``formats`` has it; cached by ``verdict_render``)."""
+    SVG too when ``formats`` has it; cached by ``verdict_render``); every number is of the
+    metric ``key`` (``label``), in its direction."""
     v = Verdicts(formats=formats)
     figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
-    md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", ""]
-    parts: list[str] = ["<section id='verdicts'><h2>How sure?</h2>"]
+    way = "higher" if higher_is_better else "lower"
+    ranked = f"All verdicts compare {label} ({way} is better)."
+    md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", "",
+                     ranked, ""]  # fmt: skip
+    parts: list[str] = [f"<section id='verdicts'><h2>How sure?</h2><p>{html.escape(ranked)}</p>"]
 
-    curves = budget_curves(store, study, higher_is_better=higher_is_better)
+    curves = budget_curves(
+        store, study, metric=f"best_val_{key}", higher_is_better=higher_is_better
+    )
     if not curves.empty:
         _csv(v, out / "budget_curves.csv", curves)
         v.numbers["budget_curves"] = _records(curves)
@@ -201,7 +212,7 @@ def build(
             )
             figs.add(md, parts, f"budget_{_safe(task)}", "budget_figure", curves, task)
 
-    tops = top_entries(store, study, top=TOP)
+    tops = top_entries(store, study, top=TOP, metric=f"test_{key}")
     wins_all, plans = [], {}
     for task, entries in tops.items():
         matrix = win_matrix(entries, higher_is_better=higher_is_better)
@@ -227,7 +238,7 @@ def build(
         v.numbers["win_probabilities"] = _records(wins)
         v.numbers["seeds_planner"] = plans
 
-    tables = stability_by_task(store, study, higher_is_better=higher_is_better)
+    tables = stability_by_task(store, study, metric=key, higher_is_better=higher_is_better)
     if any(not t.empty for t in tables.values()):
         stab = pd.concat([t.assign(task=k) for k, t in tables.items()], ignore_index=True)
         _csv(v, out / "ranking_stability.csv", stab)
@@ -244,7 +255,7 @@ def build(
                 )
         figs.add(md, parts, "ranking_stability", "stability_figure", tables)
 
-    ttt = time_to_target(store, study, higher_is_better=higher_is_better)
+    ttt = time_to_target(store, study, higher_is_better=higher_is_better, key=key)
     if not ttt.empty:
         _csv(v, out / "time_to_target.csv", ttt)
         v.numbers["time_to_target"] = _records(ttt)

@@ -110,6 +110,8 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
     try:
         first = jobs[0].config
         task = resolve_task(first)
+        if getattr(task, "custom", False):  # a user's loss/metric: the serial trainer's path
+            return None, list(jobs)
         dataset = task.load_data(
             data_dir=first.data_dir, download=first.download, subset=first.subset, seed=0
         )
