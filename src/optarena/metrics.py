@@ -128,4 +128,4 @@ def of_summary(summary: Mapping[str, Any] | None) -> Metric:
     if known is not None or "higher_is_better" not in summary:
         return known or get(key)
     label = str(summary.get("metric_label") or key)
-    return register(Metric(key, key, bool(summary["higher_is_better"]), label))
+    return Metric(key, key, bool(summary["higher_is_better"]), label)  # not registered
