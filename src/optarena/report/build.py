@@ -53,21 +53,20 @@ def build_report(
 
     data = report_data.load(store, study)
     out.mkdir(parents=True, exist_ok=True)
+    boards: list[Any] = []  # the leaderboard is computed here while workers draw figures
+    figures = write_figures(
+        data,
+        out,
+        formats=tuple(expected["formats"]),
+        workers=workers,
+        meanwhile=lambda: boards.append(leaderboard(store, study)),
+    )
+    board = boards[0]
     metric = report_data.metric_of(data.trials)
     formats_ = tuple(expected["formats"])
-    done: list[Any] = []  # the leaderboard and the verdicts section: built here while the
-    # workers draw the figures (the section's own figures included)
-
-    def meanwhile() -> None:
-        done.append(leaderboard(store, study))
-        done.append(
-            verdicts.build(
-                store, study, out, higher_is_better=metric.higher_is_better, formats=formats_
-            )
-        )
-
-    figures = write_figures(data, out, formats=formats_, workers=workers, meanwhile=meanwhile)
-    board, extra = done
+    extra = verdicts.build(
+        store, study, out, higher_is_better=metric.higher_is_better, formats=formats_
+    )
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     markdown = render_markdown(data, board, figures) + extra.markdown
     (out / "report.md").write_text(markdown, encoding="utf-8")
