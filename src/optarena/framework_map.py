@@ -17,6 +17,7 @@ from optarena import optim, schedules
 from optarena.optim.dialects import NOT_OFFERED, TABLES
 from optarena.optim.dialects import keras as keras_optim
 from optarena.optim.dialects import paddle as paddle_optim
+from optarena.optim.dialects.options import DESCRIBED
 from optarena.schedules.dialects import TABLES as SCHEDULE_TABLES
 from optarena.schedules.dialects import keras as keras_sched
 from optarena.schedules.dialects import paddle as paddle_sched
@@ -100,7 +101,9 @@ def _dialect_optimizer_rows(dialect: str) -> list[list[Any]]:
     for name, (cls, _) in sorted(TABLES[dialect].items(), key=lambda kv: kv[1][0].follows):
         full = f"{dialect}:{name}"
         note = DIFFERS[(dialect, "optim")].get(name, "")
-        rows.append([f"`{cls.follows}`", f"`{full}`", _args(dict(optim.spec(full).defaults)), note])
+        options = getattr(cls, "_options", {})
+        args = {k: v for k, v in optim.spec(full).defaults.items() if k not in options}
+        rows.append([f"`{cls.follows}`", f"`{full}`", _args(args), note])
     for cls_name, why in sorted(NOT_OFFERED[dialect].items()):
         module = "paddle.optimizer" if dialect == "paddle" else "keras.optimizers"
         rows.append([f"`{module}.{cls_name}`", "-", "-", why])
@@ -171,6 +174,16 @@ def render() -> str:
     for dialect, title in (("paddle", "Paddle (`paddle.optimizer`)"), ("keras", "Keras 3")):
         out += [f"### {title}", ""]
         out += _table(header, _dialect_optimizer_rows(dialect))
+    out += [
+        "### Framework-wide options",
+        "",
+        "Options of the frameworks' optimizer base classes, accepted by the dialect entries "
+        "(study files: in the `opt` table). Stepped against the frameworks by "
+        "`tests/frameworks/test_options.py`.",
+        "",
+    ]
+    out += _table(["option", "taken by", "what it does"],
+                  [[f"**{o}**", who, what] for o, who, what in DESCRIBED])  # fmt: skip
     out += ["## Schedules", "", "### PyTorch (`torch.optim.lr_scheduler`)", ""]
     out += _table(["class", "optarena name", "parameters", "arguments"], _torch_schedule_rows())
     for dialect, title in (

@@ -184,3 +184,28 @@ def test_report_of_an_imported_study(logs: Path, tmp_path: Path):
     assert scores["s1"] == pytest.approx(1.0) and scores["s2"] == pytest.approx(33.25 / 99)
     md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "| 1 | s1 | 1 | 6/12 |" in md  # 6 of s1's 12 trials reach their target
+
+
+def test_leaderboard_of_an_imported_study_ranks_by_each_workloads_metric(logs, tmp_path):
+    from optarena.analysis import leaderboard
+
+    with Store(tmp_path / "s.db") as store:
+        import_algoperf(store, logs)
+        board = leaderboard(store, "algoperf-v0.5-external-tuning")
+    wb = board[board["task"] == "wb"]  # loss: lower is better
+    assert set(wb["metric"]) == {"loss"}
+    assert wb["mean"].tolist() == sorted(wb["mean"]) and wb["mean"].iloc[0] == 0.9
+    assert set(wb["n_seeds"]) == {2}  # the two AlgoPerf studies are an entry's seeds
+    wa = board[board["task"] == "wa"]  # accuracy: higher is better
+    assert set(wa["metric"]) == {"accuracy"} and wa["mean"].iloc[0] == 0.5
+    assert wa["mean"].tolist() == sorted(wa["mean"], reverse=True)
+
+
+def test_of_summary_takes_an_unknown_metric_with_its_direction():
+    from optarena.metrics import of_summary
+
+    wer = of_summary({"metric": "wer", "higher_is_better": False})
+    assert (wer.key, wer.higher_is_better) == ("wer", False)
+    assert of_summary({"metric": "bleu", "higher_is_better": True}).higher_is_better
+    with pytest.raises(ValueError, match="unknown metric"):
+        of_summary({"metric": "bleu"})  # no direction given: still refused

@@ -244,6 +244,8 @@ def check_images(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
         assert (report / name).stat().st_size > 0, name
     assert list(report.glob("*.png")) and not list(report.glob("*.svg"))  # SVG: --svg
     assert "<html" in (report / "report.html").read_text(encoding="utf-8").lower()
+    events = list((cwd / "tb" / "my-images").glob("*/events.out.tfevents.*"))
+    assert len(events) == 6  # one TensorBoard run per trial
     # the study file shares sgd and adam@0.001 (seeds 0, 1) with the flags study
     assert counts(output_of(ran, "compare my-images.toml")) == (4, 4, 0)
     rows = board(cwd, "my-images-file")
@@ -330,6 +332,18 @@ def check_lm(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
     assert means == sorted(means) and all(0 < m < 9 for m in means)  # lower is better, first
 
 
+def check_own_problem(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
+    assert counts(output_of(ran, "my_dataset:SpiralTask")) == (4, 0, 0)
+    spirals = board(cwd, "spirals")
+    assert {r["metric"] for r in spirals} == {"accuracy"} and len(spirals) == 2
+    assert spirals[0]["mean"] >= spirals[1]["mean"]  # higher is better, first
+    out = output_of(ran, "optarena.compare")
+    assert "mean test mean squared error (lower is better)" in out
+    rows = board(cwd, "diabetes-mlp")
+    assert [r["n_seeds"] for r in rows] == [2, 2] and rows[0]["mean"] <= rows[1]["mean"]
+    assert "best.pt" in out
+
+
 CheckFn = Callable[[list[Ran], Path, dict[str, str]], None]
 CHECKS: dict[str, CheckFn] = {
     "Before you start": check_setup,
@@ -340,6 +354,7 @@ CHECKS: dict[str, CheckFn] = {
     "5. Run a study on a Ray cluster": check_ray,
     "6. Python API": check_python_api,
     "7. Newer optimizers, routing and a language model": check_lm,
+    "8. Your own model, data and loss": check_own_problem,
 }
 
 

@@ -25,10 +25,18 @@ def foreign(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("command", ["leaderboard", "report"])
+@pytest.mark.parametrize("command", ["leaderboard", "report", "export", "serve"])
 def test_read_commands_leave_a_foreign_sqlite_file_alone(cli, foreign, tmp_path, command):
     before = digest(foreign)
-    args = ["--out", str(tmp_path / "r")] if command == "report" else []
+    args = {
+        "report": ["--out", str(tmp_path / "r")],
+        "export": ["--to", "tensorboard", str(tmp_path / "tb")],
+        "serve": ["--port", "0", "--out", str(tmp_path / "r")],
+    }.get(command, [])
+    if command == "serve":  # no study argument
+        assert "not an optarena" in cli(command, "--store", str(foreign), *args).one_error()
+        assert digest(foreign) == before
+        return
     assert "not an optarena" in cli(command, "s", "--store", str(foreign), *args).one_error()
     assert digest(foreign) == before
     conn = sqlite3.connect(f"file:{foreign}?mode=ro", uri=True)

@@ -25,10 +25,16 @@ def _params(quadratic, dtype=torch.float64) -> list[torch.Tensor]:
 
 
 def _run(opt, params, loss_fn, steps: int) -> float:
+    def closure() -> torch.Tensor:  # for closure-driven entries (paddle:lbfgs)
+        opt.zero_grad()
+        loss = loss_fn(params)
+        loss.backward()
+        return loss
+
     for _ in range(steps):
         opt.zero_grad()
         loss_fn(params).backward()
-        opt.step()
+        opt.step(closure if isinstance(opt, torch.optim.LBFGS) else None)
     with torch.no_grad():
         return float(loss_fn(params))
 

@@ -209,3 +209,71 @@ def small_study(tmp_path: Path):
 
     yield store, add
     store.close()
+
+
+TUNED_OPTIMIZERS = (("sgd", 0.88, {}), ("adam", 0.94, {}), ("momentum", 0.91, {"momentum": 0.9}))
+
+
+def fill_tuned(store: Store, name: str, trials: int = 5, seeds=(0, 1)) -> None:
+    """A tuned study as ``lrs = "tune"`` stores it: per optimizer ``trials`` 3-epoch search
+    candidates (seed 0, role ``search``; the last one pruned, stored failed with the pruner's
+    reason), then the best LR over ``seeds`` as final trials."""
+    store.add_study(name, {"tasks": ["digits-mlp"], "lrs": "tune"})
+    rng = np.random.default_rng(1)
+    for optimizer, quality, opt in TUNED_OPTIMIZERS:
+        lrs = 10 ** rng.uniform(-3.5, -0.5, trials)
+        scores = []
+        for i, lr in enumerate(lrs):
+            config = {**_trial_config("digits-mlp", optimizer, float(lr), 0, **opt), "epochs": 3}
+            tid = store.add_trial(name, config, role="search")
+            q = quality - 0.15 * abs(math.log10(lr) + 2.0) / 1.5
+            scores.append(q)
+            _write_trial(store, tid, q, rng, float(lr), None)
+            if i == trials - 1:
+                store.finish(tid, "failed", {}, error="Traceback ...\n_PrunedError: pruned by "
+                             "successive halving at epoch 1")  # fmt: skip
+                scores[-1] = -1.0
+        best = float(lrs[int(np.argmax(scores))])
+        for seed in seeds:
+            tid = store.add_trial(name, _trial_config("digits-mlp", optimizer, best, seed, **opt))
+            _write_trial(store, tid, quality, rng, best, None)
+
+
+@pytest.fixture(scope="session")
+def tuned_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A tuned study: 3 optimizers × 5 search candidates (one pruned each) + 2-seed finals."""
+    store = Store(tmp_path_factory.mktemp("tuned") / "tuned.db")
+    fill_tuned(store, "tuned")
+    return store
+
+
+@pytest.fixture(scope="session")
+def tuned_report(tuned_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from optarena.report import build_report
+
+    return build_report(tuned_store, "tuned", tmp_path_factory.mktemp("tuned-report"))
+
+
+def _cdp_module():
+    """``cdp.py`` beside this file (tests import in importlib mode: no sys.path entry)."""
+    import importlib.util
+    import sys
+
+    name = "optarena_tests_cdp"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("cdp.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium page driven over the DevTools pipe (skipped without Chromium)."""
+    cdp = _cdp_module()
+    if cdp.BROWSER is None:
+        pytest.skip("chromium is not installed")
+    b = cdp.Browser(tmp_path_factory.mktemp("chromium"))
+    yield b
+    b.close()

@@ -44,4 +44,9 @@ def test_rendered_dom_holds_the_table_rows_and_figures(demo_store, demo_report, 
     for optimizer in board["optimizer"]:
         assert f"<td>{optimizer}</td>" in table
     figures = len(list(demo_report.parent.glob("*.png")))
-    assert dom.count("data:image/png;base64,") == figures  # every PNG, embedded once
+    charts = dom.count('class="chart-svg"')  # drawn by the page's script
+    assert charts >= 6
+    # every figure once: as its interactive chart (one per panel) or as an embedded PNG
+    assert dom.count('<div class="chart" data-chart=') + dom.count("data:image/png;base64,") == (
+        figures
+    )

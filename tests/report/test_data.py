@@ -66,7 +66,34 @@ def test_search_only_entries_rank_after_final_ones():
         _row("b", "complete", "final", test_acc=0.5, optimizer="sgd", lr=0.1, seed=0),
     ]
     data = report_data.from_rows("s", {}, rows, EMPTY_METRICS)
-    assert data.order == ["sgd lr=0.1", "sgd lr=1"]
+    assert data.order == ["sgd", "sgd lr=1"]  # one final entry: nothing differs among finals
+    assert data.finals == ["sgd"]
+
+
+def test_tuned_labels_show_what_differs_among_finals_at_3_significant_digits():
+    rows = [
+        _row("s1", "complete", "search", 0.7, optimizer="adam", lr=0.00257664, epochs=3, seed=0),
+        _row("s2", "failed", "search", optimizer="adam", lr=0.0123456, epochs=3, seed=0),
+        _row("s3", "complete", "search", 0.6, optimizer="sgd", lr=0.0512345, epochs=3, seed=0),
+        _row("f1", "complete", "final", 0.8, optimizer="adam", lr=0.00257664, epochs=10, seed=0),
+        _row("f2", "complete", "final", 0.9, optimizer="sgd", lr=0.0512345, epochs=10, seed=0),
+        _row("f3", "complete", "final", 0.8, optimizer="sgd", lr=0.0512345, epochs=10, seed=1),
+    ]
+    data = report_data.from_rows("s", {}, rows, EMPTY_METRICS)
+    assert data.finals == ["sgd lr=0.0512", "adam lr=0.00258"]
+    assert data.order[2:] == ["adam epochs=3 lr=0.00258", "sgd epochs=3 lr=0.0512",
+                              "adam epochs=3 lr=0.0123"]  # fmt: skip
+    assert list(data.final_trials["id"]) == ["f1", "f2", "f3"]
+    assert list(data.search_trials["id"]) == ["s1", "s2", "s3"]
+
+
+def test_labels_keep_values_apart_that_agree_to_3_digits():
+    rows = [
+        _row("a", "complete", test_acc=0.8, optimizer="sgd", lr=0.012341, seed=0),
+        _row("b", "complete", test_acc=0.9, optimizer="sgd", lr=0.012349, seed=0),
+    ]
+    data = report_data.from_rows("s", {}, rows, EMPTY_METRICS)
+    assert sorted(data.order) == ["sgd lr=0.01234", "sgd lr=0.01235"]  # 4 digits suffice
 
 
 def test_load_ranks_entries_by_mean_test_accuracy_of_complete_trials(demo_store, demo_data):

@@ -25,7 +25,7 @@ def test_report_of_a_real_study(tmp_path):
         page = build_report(store, "real", tmp_path / "report")
         trials = store.trials("real")
     text = page.read_text(encoding="utf-8")
-    assert text.count('<img src="data:image/png;base64,') >= 5  # bars, top-k, time, lr, curves
+    assert text.count('<div class="chart" data-chart=') >= 5  # bars, top-k, time, lr, curves
     board = pd.read_csv(page.parent / "leaderboard.csv")
     assert sorted(board["optimizer"]) == ["adam", "sgd"]
     assert board["n_seeds"].tolist() == [2, 2]

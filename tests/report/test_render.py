@@ -8,6 +8,7 @@ import pytest
 from optarena.report import build_report, render
 from optarena.report.render import MANIFEST
 from optarena.report.state import STATE_FILE, check_formats, read_state
+from optarena.report.verdict_render import MANIFEST as VERDICT_MANIFEST
 
 
 def _mtimes(folder):
@@ -50,6 +51,7 @@ def test_a_changed_store_redraws_only_figures_whose_data_changed(small_study, tm
     store, add = small_study
     folder = build_report(store, "small", tmp_path / "r").parent
     keys = {k: v["key"] for k, v in json.loads((folder / MANIFEST).read_text()).items()}
+    verdict_keys = _keys(folder / VERDICT_MANIFEST)  # the "How sure?" figures' own cache
     before, renders, state = _mtimes(folder), render.RENDERS["count"], read_state(folder)
     add(("momentum", 0.05, None, 0.70, {"momentum": 0.9}))  # a new entry, ranked last
     build_report(store, "small", tmp_path / "r")
@@ -62,7 +64,9 @@ def test_a_changed_store_redraws_only_figures_whose_data_changed(small_study, tm
     assert all(after[f"{k}.png"] == before[f"{k}.png"] for k in unchanged)
     assert after["test-accuracy.png"] != before["test-accuracy.png"]
     redrawn = render.RENDERS["count"] - renders
-    assert redrawn == len(new_keys) - len(unchanged)
+    new_verdict_keys = _keys(folder / VERDICT_MANIFEST)
+    verdicts_redrawn = sum(verdict_keys.get(k) != v for k, v in new_verdict_keys.items())
+    assert redrawn == len(new_keys) - len(unchanged) + verdicts_redrawn
     board = read_state(folder)["leaderboard"]["rows"]
     assert [r["optimizer"] for r in board][-1] == "momentum"
 
@@ -76,3 +80,7 @@ def test_parallel_and_serial_renders_write_the_same_files(small_study, tmp_path)
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     assert (one / STATE_FILE).is_file() and (one / MANIFEST).is_file()
+
+
+def _keys(manifest):
+    return {k: v["key"] for k, v in json.loads(manifest.read_text()).items()}

@@ -42,8 +42,12 @@ def test_report_files_are_written(demo_report):
 def test_html_embeds_every_figure_and_the_leaderboard(demo_store, demo_report):
     parsed = _parse(demo_report)
     images = [a for t, a in parsed.tags if t == "img"]
+    charts = [a for t, a in parsed.tags if t == "div" and "data-chart" in a]
+    linked = {a["href"] for t, a in parsed.tags if t == "a" and a.get("class") == "png-link"}
     pngs = sorted(demo_report.parent.glob("*.png"))
-    assert len(images) == len(pngs) >= 10
+    assert len(images) + len(charts) == len(pngs) >= 10  # a chart (its PNG linked) or the PNG
+    assert len(charts) >= 6 and len(linked) == len(charts)
+    assert all((demo_report.parent / name).is_file() for name in linked)
     assert all(a["src"].startswith("data:image/png;base64,") for a in images)
     assert not [
         a
@@ -54,7 +58,7 @@ def test_html_embeds_every_figure_and_the_leaderboard(demo_store, demo_report):
     page = demo_report.read_text(encoding="utf-8")
     body = page.split('id="leaderboard"')[1].split("</table>")[0]
     assert body.count("<tr>") == len(board) + 1  # header + one row per entry
-    assert parsed.scripts == 1  # the sort script, and nothing else
+    assert parsed.scripts == 2  # the charts' JSON and the one script, nothing else
     assert "machine" in page and "torch" in page and "python" in page
 
 
@@ -72,7 +76,7 @@ def test_every_user_string_is_escaped(evil_report, evil):
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     parsed = _parse(evil_report)
-    assert parsed.scripts == 1
+    assert parsed.scripts == 2
     assert any(evil in d for d in parsed.data)  # shown to the reader as text
     md = (evil_report.parent / "report.md").read_text(encoding="utf-8")
     assert "<script>" not in md and "&lt;script&gt;" in md

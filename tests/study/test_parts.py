@@ -52,17 +52,20 @@ def test_task_options_reach_the_trials_and_the_task() -> None:
             "image_size": [8, 8],
             "augment": [],
             "model_kwargs": {"hidden": [32]},
+            "eval_subset": 64,
         }
     )
     assert spec.task_options == {
         "image_size": [8, 8],
         "augment": [],
         "model_kwargs": {"hidden": [32]},
+        "eval_subset": 64,
     }
     (config,) = expand(spec)
     assert config.task_options == spec.task_options
     task = resolve_task(config)
     assert task.model_kwargs["hidden"] == [32] and task.augment == () and task.image_size == [8, 8]
+    assert task.eval_subset == 64
 
 
 @pytest.mark.parametrize(
@@ -72,6 +75,8 @@ def test_task_options_reach_the_trials_and_the_task() -> None:
         ("image_size", [1, 2, 3], "image_size"),
         ("augment", ["rotate"], "augment"),
         ("model_kwargs", 3, "model_kwargs"),
+        ("eval_subset", 0, "eval_subset"),
+        ("eval_subset", True, "eval_subset"),
         ("pretrain", {"optimizer": "adam"}, "pretrain.task"),
         ("pretrain", {"task": "digits-mlp", "epoch": 2}, "did you mean 'epochs'"),
         ("lr_find", {"optimizers": []}, "lr_find.optimizers"),
@@ -107,10 +112,12 @@ def test_smoke_cuts_every_budget_and_nothing_else() -> None:
     }
     small = smoke_budget(raw)
     assert (small["epochs"], small["seeds"], small["subset"]) == (1, 1, SMOKE_SUBSET)
+    assert small["eval_subset"] == SMOKE_SUBSET
     assert small["tune"] == {"trials": 2, "epochs": 1, "sampler": "random"}
     assert small["pretrain"]["epochs"] == 1 and small["lr_find"]["steps"] == 20
     assert small["optimizers"] == raw["optimizers"] and small["schedules"] == raw["schedules"]
     assert smoke_budget({**raw, "subset": 100})["subset"] == 100
+    assert smoke_budget({**raw, "eval_subset": 50})["eval_subset"] == 50
     assert raw["epochs"] == 50  # the input is not changed
 
 

@@ -1,5 +1,7 @@
 """The vectorized engine equals the serial trainer in float64: mixed optimizers, seeds and
-schedules in one group, batch-norm, trials diverging mid-run, gradient clipping."""
+schedules in one group, batch-norm, trials diverging mid-run, gradient clipping; and trials that
+used to fall back to the serial path: dropout (per-trial masks from each trial's own RNG) and
+reduce-on-plateau (per-trial plateau state stepped on the host once per epoch)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from optarena.data.transforms import Transform
 from optarena.store import Store
 from optarena.study import parse_spec, run_study
 from optarena.study.executors import vectorized
+from optarena.study.executors.vec_forward import functional_base, mask_call_order, mlp_forward
 
 KEYS = (
     "best_val_acc",
@@ -147,3 +150,83 @@ def test_batch_norm_models_group(
     }
     ser = compare(tmp_path, raw, monkeypatch)
     assert {s["steps_run"] for s in ser.values()} == {6}
+
+
+def _lr_rows(path: Path) -> set[float]:
+    with Store(path) as store:
+        frame = store.metrics_frame()
+    return set(frame[(frame["name"] == "lr") & (frame["split"] == "train")]["value"])
+
+
+@pytest.mark.usefixtures("float64")
+def test_dropout_mlp_groups_with_the_serial_trainers_masks(
+    tmp_path: Path, tiny: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = {
+        **tiny,
+        "model_kwargs": {"dropout": 0.3},
+        "seeds": 2,
+        "optimizers": {"momentum": {}, "adam": {}},
+        "lrs": [0.05],
+    }
+    compare(tmp_path, raw, monkeypatch)
+
+
+def _bn_dropout_mlp(input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
+    """Batch-norm (so the vmapped path, not the hand-batched MLP) and a nested dropout."""
+    width = math.prod(input_shape)
+    return torch.nn.Sequential(
+        torch.nn.Flatten(),
+        torch.nn.Linear(width, 16),
+        torch.nn.BatchNorm1d(16),
+        torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(0.5)),
+        torch.nn.Linear(16, num_classes),
+    )
+
+
+@pytest.fixture
+def bn_dropout() -> Iterator[str]:
+    models.register("test-bn-dropout", _bn_dropout_mlp, inputs="any", overwrite=True)
+    yield "test-bn-dropout"
+    models._REGISTRY.remove("test-bn-dropout")
+
+
+@pytest.mark.usefixtures("float64")
+def test_dropout_in_a_vmapped_model_equals_serial(
+    tmp_path: Path, tiny: dict, bn_dropout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, masks = functional_base(_bn_dropout_mlp((64,), 10))
+    assert mlp_forward(base) is None and [name for name, _ in masks] == ["3.1"]
+    raw = {**tiny, "model": bn_dropout, "subset": 100, "seeds": 2, "optimizers": ["sgd"]}
+    raw["lrs"] = [0.05]
+    compare(tmp_path, raw, monkeypatch)
+
+
+def test_a_dropout_called_twice_falls_back() -> None:
+    class Twice(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc, self.drop = torch.nn.Linear(4, 2), torch.nn.Dropout(0.5)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(self.drop(self.drop(x)))
+
+    base, masks = functional_base(Twice())
+    assert mask_call_order(base, masks, torch.empty(2, 4, device="meta")) is None
+
+
+@pytest.mark.usefixtures("float64")
+def test_reduce_on_plateau_groups_and_steps_per_trial(
+    tmp_path: Path, tiny: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = {
+        **tiny,
+        "epochs": 3,
+        "seeds": 1,
+        "optimizers": ["momentum"],
+        "lrs": [0.02, 0.05],
+        # mode max on a falling validation loss: from epoch 2 on, every epoch cuts the rate
+        "schedules": {"reduce-on-plateau": {"mode": "max", "patience": 0, "factor": 0.5}},
+    }
+    compare(tmp_path, raw, monkeypatch)
+    assert _lr_rows(tmp_path / "v.db") == {0.02, 0.01, 0.05, 0.025}  # epoch 3 runs at half

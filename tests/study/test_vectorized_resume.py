@@ -1,5 +1,5 @@
-"""A vectorized group killed with SIGKILL mid-run resumes from its checkpoint to the same
-numbers as an uninterrupted run."""
+"""A vectorized group killed with SIGKILL mid-run resumes from its checkpoint (dropout
+generators and the chosen thread count included) to the same numbers as an uninterrupted run."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ RAW = {
     "seeds": 2,
     "optimizers": {"momentum": {}, "adam": {}, "lamb": {"lrs": [5.0]}},
     "lrs": [0.02],
+    "model_kwargs": {"dropout": 0.2},  # the trials' dropout generators resume too
 }
 
 #: run the study; before the group's 2nd checkpoint (epoch 2's rows already logged) say so

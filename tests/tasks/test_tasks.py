@@ -73,7 +73,7 @@ def test_task_fields_are_validated():
     with pytest.raises(ValueError, match="augment"):
         tasks.Task("t", "digits", "mlp", augment=("rotate",))
     with pytest.raises(ValueError, match="loss"):
-        tasks.Task("t", "digits", "mlp", loss="mse")
+        tasks.Task("t", "digits", "mlp", loss="l2")
     with pytest.raises(ValueError, match="no field"):
         tasks.get("digits-mlp").replace(epoch=3)
     with pytest.raises(ValueError, match="already registered"):
@@ -229,3 +229,27 @@ def test_digits_loads_offline_through_the_task():
     model = task.build_model(dataset)
     xb = dataset.train.x[:4].float()
     assert model(xb).shape == (4, 10)
+
+
+def test_eval_subset_caps_validation_and_test_to_the_same_examples_for_every_seed():
+    task = tasks.get("digits-mlp")
+    whole = task.load_data()
+    capped = task.replace(eval_subset=100)
+    first, second = capped.load_data(seed=0), capped.load_data(subset=50, seed=7)
+    assert len(first.train) == len(whole.train) and len(second.train) == 50
+    for name in ("val", "test"):
+        a, b = getattr(first, name), getattr(second, name)
+        assert len(a) == 100 and torch.equal(a.x, b.x) and torch.equal(a.y, b.y)
+        full = torch.bincount(getattr(whole, name).y, minlength=10).double()
+        # stratified: every class keeps its share (largest remainder, so within one example)
+        assert (torch.bincount(a.y, minlength=10) - 100 * full / full.sum()).abs().max() < 1
+    with pytest.raises(ValueError, match="eval_subset"):
+        task.replace(eval_subset=0)
+
+
+def test_eval_subset_keeps_token_windows_whole_and_in_order():
+    split = Split(torch.arange(40).reshape(10, 4), torch.arange(40).reshape(10, 4) + 1)
+    taken = data.subset(split, 3, 0)
+    assert taken.x.shape == (3, 4) and torch.equal(taken.y, taken.x + 1)
+    assert torch.all(taken.x[1:, 0] > taken.x[:-1, 0])
+    assert torch.equal(data.subset(split, 3, 0).x, taken.x)

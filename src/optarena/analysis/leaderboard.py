@@ -59,7 +59,8 @@ def leaderboard(
     for record in records:
         groups.setdefault(entry_id(record.config), []).append(record)
     searched = _searched(store, study) if role == "final" else set()
-    targets = _targets(store, study, target_acc) if target_acc is not None else {}
+    metric = of_summary(next((r.summary for r in records if r.summary), None))
+    targets = _targets(store, study, target_acc, metric) if target_acc is not None else {}
     varying = _varying_keys([g[0].config for g in groups.values()])
     rows = [
         _row(key, group, searched, targets, varying, target_acc is not None)
@@ -183,9 +184,15 @@ def task_of(config: Mapping[str, Any]) -> str:
     return data.replace("\\", "/").rsplit("/", 1)[-1] or data
 
 
-def _targets(store: Store, study: str, target: float) -> dict[str, tuple[float, float]]:
-    rows = store.metrics_frame(study=study, names=["acc", "wall_s"], level="epoch")
-    return {tid: time_to_target(part, target) for tid, part in rows.groupby("trial_id")}
+def _targets(
+    store: Store, study: str, target: float, metric: Any
+) -> dict[str, tuple[float, float]]:
+    """Per trial, when its validation metric first reaches ``target`` (in its direction)."""
+    rows = store.metrics_frame(study=study, names=[metric.key, "wall_s"], level="epoch")
+    return {
+        tid: time_to_target(part, target, key=metric.key, higher_is_better=metric.higher_is_better)
+        for tid, part in rows.groupby("trial_id")
+    }
 
 
 def _num(value: Any) -> float:

@@ -98,8 +98,11 @@ def paired_test(
     return PairedResult(len(seeds), mean_diff, float(result.statistic), float(result.pvalue))
 
 
-def time_to_target(epoch_rows: pd.DataFrame, target: float) -> tuple[float, float]:
-    """``(epoch, seconds)`` at which one trial's validation accuracy first reaches ``target``.
+def time_to_target(
+    epoch_rows: pd.DataFrame, target: float, *, key: str = "acc", higher_is_better: bool = True
+) -> tuple[float, float]:
+    """``(epoch, seconds)`` at which one trial's validation metric ``key`` (accuracy by
+    default) first reaches ``target`` (``>=``, or ``<=`` when lower is better).
 
     ``epoch_rows`` holds the trial's epoch-level metric rows (columns ``epoch, split, name,
     value``): ``val``/``acc`` for accuracy and ``train``/``wall_s`` for the cumulative seconds
@@ -107,8 +110,9 @@ def time_to_target(epoch_rows: pd.DataFrame, target: float) -> tuple[float, floa
     when no ``wall_s`` row exists for it. ``(nan, nan)`` when the target is never reached.
     """
     rows = epoch_rows.dropna(subset=["epoch"])
-    acc = rows[(rows["split"] == "val") & (rows["name"] == "acc")].sort_values("epoch")
-    hit = acc[acc["value"].to_numpy(dtype=np.float64, na_value=np.nan) >= target]
+    acc = rows[(rows["split"] == "val") & (rows["name"] == key)].sort_values("epoch")
+    values = acc["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    hit = acc[values >= target] if higher_is_better else acc[values <= target]
     if hit.empty:
         return math.nan, math.nan
     epoch = int(hit["epoch"].iloc[0])

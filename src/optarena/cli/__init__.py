@@ -14,11 +14,13 @@ from optarena.cli import (
     compare_cmd,
     data_cmd,
     demo_cmd,
+    export_cmd,
     import_cmd,
     list_cmd,
     report_cmd,
     results_cmd,
     schedule_cmd,
+    serve_cmd,
     tools_cmd,
     train_cmd,
 )
@@ -41,8 +43,10 @@ for _module in (
     data_cmd,
     results_cmd,
     report_cmd,
+    serve_cmd,
     tools_cmd,
     import_cmd,
+    export_cmd,
 ):
     _module.register(app)
 

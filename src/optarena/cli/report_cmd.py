@@ -24,7 +24,7 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        study: list[str] = typer.Argument(..., help="Study name(s) in the store."),
+        study: list[str] = typer.Argument(None, help="Study name(s) in the store."),
         store: str = typer.Option(
             "runs/optarena.db", "--store", help="Results store file or postgresql:// URL."
         ),
@@ -47,6 +47,12 @@ def register(app: typer.Typer) -> None:
         runs: Path = typer.Option(
             Path("runs"), "--runs", help="The compare --out folder (its range tests)."
         ),
+        tasks: str = typer.Option(
+            None,
+            "--tasks",
+            help="Studies a,b,c: one page of time to target and performance profiles over "
+            "all their tasks.",
+        ),
     ) -> None:
         """Write report.html (self-contained), report.md, leaderboard.csv and the figures (PNG;
         SVG too with --svg) of a study; prints the path of report.html. A report up to date
@@ -56,12 +62,33 @@ def register(app: typer.Typer) -> None:
         study file), its figures in a folder beside it, and how the ranking changes between
         the studies.
 
+        With --tasks a,b,c: one page (report.md, report.html, CSV, JSON, profile figure) of
+        time to target and AlgoPerf-style performance profiles over the tasks of the studies.
+
         Examples:  optarena report demo    optarena report demo --store runs/x.db --out out/
           optarena report s.default-lrs s.tuned-lrs --page docs/results/s.md --command "..."
+          optarena report --tasks mnist-study,cifar-study --out runs/reports/cross
         """
         from optarena.report import build_report
         from optarena.report.results_page import write_results_page
         from optarena.store import open_store
+
+        study = list(study or [])
+        if tasks is not None:
+            from optarena.report.cross_task import parse_tasks, write_cross_task_report
+
+            names = study + [t for t in parse_tasks(tasks) if t not in study]
+            from optarena.report.build import default_out_dir
+
+            target = out or default_out_dir(("cross-" + "-".join(names))[:100])
+            with open_store(store, read_only=True) as results:
+                html = write_cross_task_report(results, names, target)
+            typer.echo(str(html))
+            if serve_page:
+                serve(html.parent, host, port)
+            return
+        if not study:
+            raise ValueError("name a study (or several with --tasks a,b,c)")
 
         if page is None and len(study) > 1:
             raise ValueError("several studies make one results page: add --page FILE.md")

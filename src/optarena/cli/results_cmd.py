@@ -19,7 +19,7 @@ class Format(str, Enum):
 def register(app: typer.Typer) -> None:
     @app.command("leaderboard")
     def leaderboard_cmd(
-        study: str = typer.Argument(..., help="The study's name in the store."),
+        study: str = typer.Argument(None, help="The study's name in the store."),
         store: str = typer.Option(
             str(DEFAULT_STORE), "--store", help="Results store file or postgresql:// URL."
         ),
@@ -31,13 +31,30 @@ def register(app: typer.Typer) -> None:
         budget: int = typer.Option(
             None, "--budget", help="Rank by the expected best of this many search trials."
         ),
+        tasks: str = typer.Option(
+            None,
+            "--tasks",
+            help="Studies a,b,c: rank solvers by time to target over all their tasks "
+            "(AlgoPerf's integrated performance-profile score).",
+        ),
     ) -> None:
-        """Rank a study's entries by mean test accuracy over seeds, with 95% CIs.
+        """Rank a study's entries by mean test accuracy over seeds, with 95% CIs; with
+        --tasks, rank optimizers by time to target across several studies' tasks.
 
         Examples:  optarena leaderboard default    optarena leaderboard sgd-vs-adam --format csv
+          optarena leaderboard --tasks mnist-study,cifar-study
         """
         from optarena.analysis import export, leaderboard
         from optarena.store import open_store
+
+        if tasks is not None:
+            from optarena.cli import verdicts_out
+
+            with open_store(store, read_only=True) as db:
+                verdicts_out.print_cross_task(db, study, tasks, fmt.value)
+            return
+        if study is None:
+            raise ValueError("name a study (or several with --tasks a,b,c)")
 
         if target_acc is not None and not 0 <= target_acc <= 1:
             raise ValueError(f"--target-acc must be in [0, 1], not {target_acc}")

@@ -11,13 +11,27 @@ import pandas as pd
 from optarena.store import Store
 
 
+def study_metric(store: Store, study: str) -> Any:
+    """The metric the study's trials are scored by (:func:`optarena.metrics.of_summary`)."""
+    from optarena.metrics import of_summary
+
+    for record in store.trials(study):
+        if record.summary:
+            return of_summary(record.summary)
+    return of_summary(None)
+
+
 def wins_for(store: Store, study: str, frame: pd.DataFrame) -> tuple[dict, dict]:
-    """Win probabilities among each task's top entries and the seeds planner's verdicts."""
+    """Win probabilities among each task's top entries and the seeds planner's verdicts (on
+    the study's metric, in its direction)."""
     from optarena.analysis.wins import leaderboard_wins
 
     if frame.empty:
         return {}, {}
-    return leaderboard_wins(store, study, frame)
+    metric = study_metric(store, study)
+    return leaderboard_wins(
+        store, study, frame, metric=f"test_{metric.key}", higher_is_better=metric.higher_is_better
+    )
 
 
 def json_with_wins(frame: pd.DataFrame, wins: dict[str, Any]) -> str:
@@ -50,10 +64,12 @@ def print_budget(store: Store, study: str, k: int, fmt: str) -> None:
     from optarena.analysis import export
     from optarena.analysis.budget import budget_curves, rank_at_budget
 
-    curves = budget_curves(store, study)
+    metric = study_metric(store, study)
+    higher = metric.higher_is_better
+    curves = budget_curves(store, study, metric=f"best_val_{metric.key}", higher_is_better=higher)
     if curves.empty:
         raise ValueError(f"study {study!r} has no complete search trials to draw budgets from")
-    frame = rank_at_budget(curves, k)
+    frame = rank_at_budget(curves, k, higher_is_better=higher)
     frame = frame[["rank", "task", "optimizer", "schedule", "k", "expected", "low", "high",
                    "n_trials"]]  # fmt: skip
     if fmt == "json":
@@ -65,4 +81,40 @@ def print_budget(store: Store, study: str, k: int, fmt: str) -> None:
     else:
         from optarena.cli.output import print_table
 
-        print_table(export.records(frame), title=f"{study}: expected best after {k} trials")
+        print_table(
+            export.records(frame),
+            title=f"{study}: expected best {metric.label} after {k} trials ({metric.direction})",
+        )
+
+
+def print_cross_task(store: Store, study: str | None, tasks: str, fmt: str) -> None:
+    """``--tasks``: the solvers' integrated scores over the studies' tasks (json: also the
+    time-to-target rows; table: both tables)."""
+    from optarena.analysis import export
+    from optarena.report.cross_task import COLUMNS, cross_task, parse_tasks, score_frame
+
+    studies = ([study] if study else []) + [t for t in parse_tasks(tasks) if t != study]
+    result = cross_task(store, studies)
+    scores, times = score_frame(result), result.times[COLUMNS]
+    if fmt == "json":  # a missed target (inf) is null, as in the report's JSON
+        finite = times.replace([float("inf"), float("-inf")], float("nan"))
+        print(
+            json.dumps(
+                {"studies": studies, "scores": export.records(scores),
+                 "time_to_target": export.records(finite)},
+                allow_nan=False,
+                default=str,
+            )
+        )  # fmt: skip
+    elif fmt == "csv":
+        print(export.to_csv(scores), end="")
+    elif fmt == "markdown":
+        print(export.to_markdown(scores), end="")
+    else:
+        from optarena.cli.output import console, print_table
+
+        print_table(export.records(times), title="time to target (median over seeds)")
+        if result.scores is None:
+            console.print("performance profiles need two tasks or more")
+        else:
+            print_table(export.records(scores), title="integrated performance-profile score")

@@ -62,10 +62,14 @@ def carve(split: Split, fraction: float, seed: int | str) -> tuple[Split, Split]
 
 
 def subset(split: Split, n: int, seed: int) -> Split:
-    """At most ``n`` examples of ``split``, stratified by class and chosen by ``seed``."""
+    """At most ``n`` examples of ``split`` chosen by ``seed``: stratified by class for class
+    labels, uniformly (kept in order) for other targets such as token sequences."""
     if n < 0:
         raise ValueError(f"subset size must be non-negative, got {n}")
     if n >= len(split):
         return split
-    taken, _ = stratified_indices(split.y, n, f"subset-{seed}")
+    if split.y.ndim == 1:
+        taken, _ = stratified_indices(split.y, n, f"subset-{seed}")
+    else:
+        taken = torch.randperm(len(split), generator=generator("subset", seed))[:n].sort().values
     return Split(split.x[taken], split.y[taken])

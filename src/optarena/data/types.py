@@ -10,7 +10,8 @@ import torch
 
 @dataclass(frozen=True)
 class Split:
-    """One split as tensors: ``x`` is uint8 N×C×H×W (images) or float32 N×D; ``y`` int64 N."""
+    """One split as tensors: ``x`` is uint8 N×C×H×W (images) or float32 N×D; ``y`` int64 N
+    (labels), or floating targets of any shape (a user task's regression)."""
 
     x: torch.Tensor
     y: torch.Tensor
@@ -18,8 +19,8 @@ class Split:
     def __post_init__(self) -> None:
         if self.x.shape[0] != self.y.shape[0]:
             raise ValueError(f"x has {self.x.shape[0]} rows but y has {self.y.shape[0]}")
-        if self.y.dtype != torch.int64:
-            raise ValueError(f"labels must be int64, got {self.y.dtype}")
+        if self.y.dtype != torch.int64 and not self.y.dtype.is_floating_point:
+            raise ValueError(f"labels must be int64 (or floating targets), got {self.y.dtype}")
 
     def __len__(self) -> int:
         return int(self.y.shape[0])

@@ -9,7 +9,9 @@ Layout read (MLCommons ``submissions_algorithms``, ``previous_leaderboards/algop
 
 Each ruleset (``external_tuning``, ``self_tuning``) becomes one study ``PREFIX-<ruleset>``;
 each ``eval_measurements.csv`` one complete trial whose config names the workload (``task``),
-the submission (``optimizer``), the AlgoPerf study (``seed`` and ``algoperf_study``) and trial.
+the submission (``optimizer``), the AlgoPerf study (``seed``) and the tuning trial
+(``algoperf_trial``), so a leaderboard entry is one tuning trial of a submission on a workload
+with its studies as seeds, ranked by the workload's own metric and direction.
 Evaluations are stored as epoch-level rows (``epoch`` = 1-based evaluation index): the
 ``validation/``, ``test/`` and ``train/`` metrics (``accuracy`` as ``acc``), ``train/wall_s``
 = the benchmark's clock (the ``score`` column, else ``accumulated_submission_time``) and
@@ -150,28 +152,33 @@ def read_evals(path: Path, keep: Callable[[str], bool] | None = None) -> dict[st
             raise ValueError(f"{path} is empty")
         wanted = [(i, h) for i, h in enumerate(header) if keep is None or keep(h)]
         lines = list(reader)
-    return {h: [_float(x[i]) if i < len(x) else math.nan for x in lines] for i, h in wanted}
+    return {h: _column(lines, i) for i, h in wanted}
 
 
-def _trial_rows(evals: dict[str, list[float]]) -> list[tuple[Any, ...]]:
-    """Epoch-level metric rows ``(step, epoch, split, name, value)`` of one trial."""
+def _column(lines: list[list[str]], i: int) -> list[float]:
+    """Column ``i`` as floats: the fast path for a clean column, cell by cell otherwise."""
+    try:
+        return [float(x[i]) for x in lines]
+    except (ValueError, IndexError):
+        return [_float(x[i]) if i < len(x) else math.nan for x in lines]
+
+
+def _trial_series(tid: str, evals: dict[str, list[float]]) -> list[tuple[Any, ...]]:
+    """Epoch-level series ``(trial_id, split, name, values)`` of one trial (epoch = 1-based
+    evaluation index)."""
     clock = evals.get("score") or evals.get("accumulated_submission_time") or []
-    rows: list[tuple[Any, ...]] = []
+    out: list[tuple[Any, ...]] = []
     for column, values in evals.items():
         split, _, raw = column.partition("/")
         split = {"validation": "val"}.get(split, split)
         if split not in ("train", "val", "test") or not raw or raw in _SKIP_COLUMNS:
             continue
-        name = metric_name(raw)
-        rows += [(None, i + 1, split, name, _nan_none(v)) for i, v in enumerate(values)]
-    rows += [(None, i + 1, "train", "wall_s", _nan_none(v)) for i, v in enumerate(clock)]
-    steps = evals.get("global_step") or []
-    rows += [(None, i + 1, "train", "step", _nan_none(v)) for i, v in enumerate(steps)]
-    return rows
-
-
-def _nan_none(value: float) -> float | None:
-    return None if math.isnan(value) else value
+        out.append((tid, split, metric_name(raw), values))
+    if clock:
+        out.append((tid, "train", "wall_s", clock))
+    if evals.get("global_step"):
+        out.append((tid, "train", "step", evals["global_step"]))
+    return out
 
 
 def _summary(evals: dict[str, list[float]], spec: dict[str, Any] | None) -> dict[str, Any]:
@@ -200,6 +207,15 @@ def _summary(evals: dict[str, list[float]], spec: dict[str, Any] | None) -> dict
         evals_to_target=None if hit is None else hit + 1,
         secs_to_target=math.inf if hit is None else clock[hit],
         steps_to_target=math.inf if hit is None else steps[hit],
+    )
+    # the keys the leaderboard ranks by (optarena.metrics: test_<key> at the best validation)
+    key = spec["metric"]
+    out.update(
+        {
+            f"best_val_{key}": out["best_val"],
+            f"test_{key}": out["test_at_best"],
+            f"final_test_{key}": test[-1] if test else math.nan,
+        }
     )
     return out
 
@@ -249,9 +265,8 @@ def import_algoperf(
                 "task": workload,
                 "optimizer": sub,
                 "framework": framework,
-                "algoperf_study": k,
                 "algoperf_trial": t,
-                "seed": k,
+                "seed": k,  # the AlgoPerf study: an entry's seeds are its studies
                 "lr": None,
                 "opt": {},
                 "schedule": None,
@@ -259,16 +274,16 @@ def import_algoperf(
             }
             items.append((config, evals, spec))
         ids = store.add_trials(name, [c for c, _, _ in items], role="final")
-        batch: dict[str, list[tuple[Any, ...]]] = {}
+        series: list[tuple[Any, ...]] = []
+        finished: list[tuple[str, str, dict[str, Any]]] = []
         for i, (tid, (_, evals, spec)) in enumerate(zip(ids, items, strict=True)):
-            summary = _summary(evals, spec)
-            batch[tid] = _trial_rows(evals)
-            store.finish(tid, "complete", summary, wall_s=_finite_or_none(summary["wall_s"]))
+            finished.append((tid, "complete", _summary(evals, spec)))
+            series += _trial_series(tid, evals)
             if on_progress is not None:
                 on_progress(i + 1)
-        # in the unique index's key order, so SQLite appends to its B-tree instead of seeking
-        ordered = {t: sorted(batch[t], key=lambda r: (r[1], r[2], r[3])) for t in sorted(batch)}
-        n_rows += store.log_metrics_many(ordered)
+        # bulk writes: one transaction each (Store.finish_many, Store.log_epoch_series)
+        store.finish_many(finished)
+        n_rows += store.log_epoch_series(sorted(series, key=lambda x: (x[0], x[1], x[2])))
         studies.append(name)
         n_trials += len(items)
     if not studies:
@@ -285,7 +300,3 @@ def _keep(spec: dict[str, Any] | None, metrics: str) -> Callable[[str], bool] | 
     if metrics == "target":
         names |= {"global_step", f"test/{raw}"}
     return names.__contains__
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if isinstance(value, float) and math.isfinite(value) else None

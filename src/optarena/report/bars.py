@@ -30,12 +30,13 @@ def accuracy_bars(data: StudyData):
     """Horizontal bars, best entry on top; entries without a test accuracy are left out and
     named in the title's note."""
     rows = []
-    for label in data.order:
-        values = data.trials.loc[data.trials["label"] == label, "score"].tolist()
+    final = data.final_trials
+    for label in data.finals:
+        values = final.loc[final["label"] == label, "score"].tolist()
         mean, lo, hi = mean_ci(values)
         if math.isfinite(mean):
             rows.append((label, mean, lo, hi, [v for v in values if math.isfinite(v)]))
-    missing = len(data.order) - len(rows)
+    missing = len(data.finals) - len(rows)
     with styled():
         fig, axes = new_figure(1, 1, width=8.0, height=max(3.0, 0.42 * len(rows) + 2.0))
         ax = axes[0][0]
@@ -75,14 +76,15 @@ def accuracy_bars(data: StudyData):
         if rows:
             low = min(min(r[2] for r in rows), min(min(r[4]) for r in rows))
             ax.set_xlim(max(0.0, low - 0.05), min(1.0, max(r[3] for r in rows)) + 0.06)
-        label = metric_of(data.trials).label
-        ax.set_title(f"Test {label} by entry")
+        metric = metric_of(data.trials)
+        label = metric.label
+        ax.set_title(f"Test {label} by entry ({metric.direction}; best on top)")
         ax.set_xlabel(f"test {label}")
         ax.set_ylabel("entry")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=3, frameon=False)
         if missing:
             ax.annotate(
-                f"{missing} entr{'ies' if missing > 1 else 'y'} without a test accuracy "
+                f"{missing} entr{'ies' if missing > 1 else 'y'} without a test {label} "
                 "(diverged or failed) not shown",
                 xy=(0, -0.42),
                 xycoords="axes fraction",

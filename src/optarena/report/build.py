@@ -53,24 +53,38 @@ def build_report(
 
     data = report_data.load(store, study)
     out.mkdir(parents=True, exist_ok=True)
-    boards: list[Any] = []  # the leaderboard is computed here while workers draw figures
+    from optarena.report.charts import charts_for
+    from optarena.report.figures import figure_specs
+    from optarena.report.search_views import search_charts
+
+    def meanwhile() -> None:  # the leaderboard and the charts' data, while workers draw PNGs
+        boards.append(leaderboard(store, study))
+        specs = figure_specs(data)
+        charts.update(charts_for(data, specs, [s.name for s in specs]))
+        search.extend(search_charts(data))
+
+    boards: list[Any] = []
+    charts: dict[str, Any] = {}
+    search: list[Any] = []
     figures = write_figures(
-        data,
-        out,
-        formats=tuple(expected["formats"]),
-        workers=workers,
-        meanwhile=lambda: boards.append(leaderboard(store, study)),
+        data, out, formats=tuple(expected["formats"]), workers=workers, meanwhile=meanwhile
     )
     board = boards[0]
     metric = report_data.metric_of(data.trials)
     formats_ = tuple(expected["formats"])
     extra = verdicts.build(
-        store, study, out, higher_is_better=metric.higher_is_better, formats=formats_
+        store,
+        study,
+        out,
+        higher_is_better=metric.higher_is_better,
+        key=metric.key,
+        label=metric.label,
+        formats=formats_,
     )
     (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
     markdown = render_markdown(data, board, figures) + extra.markdown
     (out / "report.md").write_text(markdown, encoding="utf-8")
-    text = render_html(data, board, figures, machine_info())
+    text = render_html(data, board, figures, machine_info(), charts, search)
     page.write_text(verdicts.insert_html(text, extra.html), encoding="utf-8")
     files = [p.name for f in figures for p in (f.png, f.svg) if p is not None]
     write_state(out, expected, files, list(board.columns), records(board))

@@ -80,7 +80,7 @@ def entry_curves(data: StudyData, label: str) -> Figure:
 
 def topk_overlay(data: StudyData, k: int = 5) -> Figure:
     """Validation accuracy and training loss of the ``k`` best entries (mean, min–max band)."""
-    top = [label for label in data.order if data.trial_ids(label)][:k]
+    top = [label for label in data.finals if data.trial_ids(label)][:k]
     metric = metric_of(data.trials)
     with styled():
         fig, axes = new_figure(1, 2, width=5.0, height=4.0)
@@ -105,7 +105,7 @@ def topk_overlay(data: StudyData, k: int = 5) -> Figure:
 def loss_vs_time(data: StudyData, k: int = 8) -> Figure:
     """Training loss at each epoch's end against cumulative wall-clock seconds (mean over
     seeds) for the ``k`` best entries: what an optimizer costs, not only what it reaches."""
-    top = [label for label in data.order if data.trial_ids(label)][:k]
+    top = [label for label in data.finals if data.trial_ids(label)][:k]
     with styled():
         fig, axes = new_figure(1, 1, width=7.4, height=4.4)
         ax = axes[0][0]

@@ -2,8 +2,10 @@
 
 The report reads only the results store (DESIGN: data flows one way). An *entry* is one
 (optimizer, hyper-parameters, schedule, task) combination: a trial config without its seed.
-Its *label* names the entry by the config fields that vary across the study, so labels stay
-short ("adam lr=0.001" rather than every hyper-parameter).
+Its *label* names the entry by the config fields that vary between entries, so labels stay
+short ("adam lr=0.001" rather than every hyper-parameter), numbers at 3 significant digits (more
+only where two values would otherwise read the same). In a tuned study the final entries are
+labelled by what varies among the finals; search trials by what varies across the whole study.
 """
 
 from __future__ import annotations
@@ -53,6 +55,27 @@ class StudyData:
     order: list[str] = field(default_factory=list)
     look: dict[str, Look] = field(default_factory=dict)
 
+    @cached_property
+    def finals(self) -> list[str]:
+        """Entry labels the main figures show, best first: those with final-role trials (in a
+        tuned study the search candidates are left to the search section); every entry when
+        no trial is final."""
+        final = set(self.trials.loc[self.trials["role"] == "final", "label"])
+        return [label for label in self.order if label in final] if final else list(self.order)
+
+    @cached_property
+    def final_trials(self) -> pd.DataFrame:
+        """The rows of ``trials`` the main figures draw: final-role trials of ``finals``."""
+        t = self.trials
+        if (t["role"] == "final").any():
+            t = t[t["role"] == "final"]
+        return t
+
+    @property
+    def search_trials(self) -> pd.DataFrame:
+        """Search-role trials (a tuned study's candidates), in the store's order."""
+        return self.trials[self.trials["role"] == "search"]
+
     @property
     def tasks(self) -> list[str]:
         return sorted({str(t) for t in self.trials["task"].dropna()})
@@ -80,6 +103,17 @@ class StudyData:
     def epochs(self) -> pd.DataFrame:
         """``epoch_rows(metrics)``, computed once (every curve reads it)."""
         return epoch_rows(self.metrics)
+
+    @cached_property
+    def epoch_groups(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """``epochs`` split by ``(split, name)``, finite values only (one pass; the charts'
+        bands read these instead of filtering the whole frame each time)."""
+        rows = self.epochs[np.isfinite(self.epochs["value"])]
+        out = {}
+        for (split, name), part in rows.groupby(["split", "name"], sort=False):
+            part.attrs["epoch_rows"] = True
+            out[(str(split), str(name))] = part
+        return out
 
     @cached_property
     def digest(self) -> str:
@@ -130,15 +164,21 @@ def from_rows(
         rows, columns=["id", "state", "role", "error", "wall_s", "config", "summary"]
     )
     flat = [_flatten(c) for c in trials["config"]]
+    final = [role == "final" for role in trials["role"]]
     varying = _varying_keys(flat)
+    final_varying = _varying_keys([f for f, is_final in zip(flat, final, strict=True) if is_final])
+    digits = _digits(flat, varying)
     trials["task"] = [task_of(c) for c in trials["config"]]
     trials["optimizer"] = [str(c.get("optimizer", "?")) for c in trials["config"]]
     trials["lr"] = [_number(c.get("lr")) for c in trials["config"]]
     trials["schedule"] = [c.get("schedule") for c in trials["config"]]
     trials["seed"] = [c.get("seed") for c in trials["config"]]
     trials["entry"] = [_key(f, SEED_KEYS) for f in flat]
-    trials["label"] = [_label(f, varying, SEED_KEYS) for f in flat]
-    trials["solver"] = [_label(f, varying, SEED_KEYS | TASK_KEYS) for f in flat]
+    keys = [final_varying if is_final else varying for is_final in final]
+    trials["label"] = [_label(f, k, SEED_KEYS, digits) for f, k in zip(flat, keys, strict=True)]
+    trials["solver"] = [
+        _label(f, k, SEED_KEYS | TASK_KEYS, digits) for f, k in zip(flat, keys, strict=True)
+    ]
     for key in SUMMARY_NUMBERS:
         trials[key] = [_number(s.get(key)) for s in trials["summary"]]
     scored = [of_summary(s) for s in trials["summary"]]
@@ -190,7 +230,25 @@ def _key(flat: Mapping[str, Any], drop: frozenset[str]) -> str:
     return json.dumps({k: v for k, v in flat.items() if k not in drop}, sort_keys=True, default=str)
 
 
-def _label(flat: Mapping[str, Any], varying: list[str], drop: frozenset[str]) -> str:
+def _digits(flat: list[dict[str, Any]], keys: list[str]) -> dict[str, int]:
+    """Per varying key: the fewest significant digits (at least 3) that keep its distinct
+    float values apart."""
+    out = {}
+    for key in keys:
+        values = {f.get(key) for f in flat if isinstance(f.get(key), float)}
+        p = 3
+        while p < 17 and len({f"{v:.{p}g}" for v in values}) < len(values):
+            p += 1
+        out[key] = p
+    return out
+
+
+def _label(
+    flat: Mapping[str, Any],
+    varying: list[str],
+    drop: frozenset[str],
+    digits: Mapping[str, int] | None = None,
+) -> str:
     parts = [str(flat.get("optimizer", "?"))]
     for key in varying:
         if key in drop or key == "optimizer":
@@ -201,13 +259,13 @@ def _label(flat: Mapping[str, Any], varying: list[str], drop: frozenset[str]) ->
         elif value is None or value == {}:
             continue  # a hyper-parameter this entry does not have
         else:
-            parts.append(f"{key.split('.')[-1]}={_fmt(value)}")
+            parts.append(f"{key.split('.')[-1]}={_fmt(value, (digits or {}).get(key, 3))}")
     return " ".join(parts)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.{digits}g}"
     return "-" if value is None else str(value)
 
 

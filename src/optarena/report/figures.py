@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from optarena.report import data as report_data
+from optarena.report.charts import charter
 from optarena.report.data import StudyData, metric_of
 
 MAX_ENTRY_FIGURES = 12  # per-entry curve figures for the best entries; the rest are in overlays
@@ -24,13 +25,15 @@ PNG_DPI = 120
 @dataclass(frozen=True)
 class FigureSpec:
     """One figure a report may hold: file stem, title, one-line caption, a drawing function
-    (``None`` when the figure does not apply) and a digest of the data it draws."""
+    (``None`` when the figure does not apply), a digest of the data it draws and the
+    builder of its interactive chart for report.html (``None``: the page shows the PNG)."""
 
     name: str
     title: str
     caption: str
     draw: Callable[[StudyData], Any]
     key: Callable[[StudyData], str]
+    chart: Callable[[StudyData], Any] | None = None  # its interactive chart (``charts.py``)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             "95% Student-t interval; dots: single seeds.",
             _drawer("bars", "accuracy_bars"),
             _whole,
+            charter("accuracy_bars"),
         ),
         FigureSpec(
             f"top-{top_k}",
@@ -86,6 +90,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             "seeds, band: min–max).",
             _drawer("curves", "topk_overlay", top_k),
             _whole,
+            charter("topk_overlay", top_k),
         ),
         FigureSpec(
             "loss-vs-time",
@@ -93,6 +98,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             "Training loss at each epoch's end against cumulative training seconds.",
             _drawer("curves", "loss_vs_time"),
             _whole,
+            charter("loss_vs_time"),
         ),
         FigureSpec(
             "lr-schedules",
@@ -100,6 +106,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             "The learning rate each distinct schedule set at every optimizer step (stored rows).",
             _drawer("lr_figs", "lr_curves"),
             _whole,
+            charter("lr_curves"),
         ),
         FigureSpec(
             "lr-sensitivity",
@@ -107,6 +114,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             f"Mean test {label} against the learning rate, one line per optimizer (band: 95% CI).",
             _drawer("lr_figs", "lr_sensitivity"),
             _whole,
+            charter("lr_sensitivity"),
         ),
         FigureSpec(
             "performance-profile",
@@ -115,6 +123,7 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
             "is within a factor τ of the best.",
             _drawer("profiles_fig", "performance_profile"),
             _whole,
+            charter("performance_profile"),
         ),
     ]
 
@@ -123,7 +132,7 @@ def entry_figures(
     data: StudyData, *, max_entries: int = MAX_ENTRY_FIGURES, **_: Any
 ) -> list[FigureSpec]:
     """Curves of the ``max_entries`` best entries (each depends on its entry's trials only)."""
-    ranked = [label for label in data.order if data.trial_ids(label)]
+    ranked = [label for label in data.finals if data.trial_ids(label)]
     metric = metric_of(data.trials).label
     out = []
     for i, label in enumerate(ranked[:max_entries], start=1):
@@ -134,14 +143,34 @@ def entry_figures(
                 f"Rank {i}: training (solid) and validation (dashed) loss and {metric}.",
                 _drawer("curves", "entry_curves", label),
                 lambda d, label=label: d.entry_digest(label),
+                charter("entry_curves", label),
             )
         )
     return out
 
 
+def search_figures(data: StudyData, **_: Any) -> list[FigureSpec]:
+    """A tuned study's search history (its own section of the page: names start ``search-``)."""
+    if not (data.trials["role"] == "search").any():
+        return []
+    return [
+        FigureSpec(
+            "search-history",
+            "Search history",
+            "Each optimizer's search trials: best validation score against the trial number and "
+            "the learning rate (✕: pruned, at its last validation score).",
+            _drawer("search_views", "history_figure"),
+            _whole,
+            charter("history_chart", module="search_views"),
+        )
+    ]
+
+
 # Functions ``(data, top_k=..., max_entries=...) -> [FigureSpec]``, in page order; analysis
 # sections append theirs (keyword options they do not use are ignored).
-FIGURE_SOURCES: list[Callable[..., list[FigureSpec]]] = [study_figures, entry_figures]
+FIGURE_SOURCES: list[Callable[..., list[FigureSpec]]] = [
+    study_figures, entry_figures, search_figures,
+]  # fmt: skip
 
 
 def figure_specs(

@@ -1,5 +1,7 @@
-"""The self-contained ``report.html``: figures embedded as base64 PNG, a sortable leaderboard,
-the study's config, the machine, and the trials that diverged or failed with their reasons.
+"""The self-contained ``report.html``: interactive charts (inline SVG drawn by one inline
+script from one inline JSON block, ``chart_js.py``; figures without a chart embedded as base64
+PNG), a sortable leaderboard, a tuned study's search section, the study's config, the machine,
+and the trials that diverged or failed with their reasons.
 
 Every string that came from a user (study and optimizer names, configs, error texts) passes
 through ``html.escape``; the page loads nothing from a network.
@@ -19,8 +21,10 @@ import pandas as pd
 
 from optarena.analysis.export import format_value
 from optarena.report.assets import CSS, SORT_JS
+from optarena.report.chart_js import CHART_CSS, CHART_JS
 from optarena.report.data import StudyData, metric_of
 from optarena.report.figures import FigureRecord
+from optarena.report.search_views import PRUNED_AT
 
 # The leaderboard columns a person reads (leaderboard.csv keeps them all).
 REPORT_COLUMNS = (
@@ -74,7 +78,8 @@ def _plain(value: Any) -> Any:
 
 
 def problem_rows(data: StudyData) -> list[dict[str, str]]:
-    """Diverged and failed trials with their reasons (error text or where it diverged)."""
+    """Diverged and failed trials with their reasons (error text or where it diverged); a
+    search trial the pruner stopped reads ``pruned`` with the epoch."""
     out = []
     t = data.trials[data.trials["state"].isin(("diverged", "failed"))]
     for row in t.itertuples(index=False):
@@ -83,12 +88,16 @@ def problem_rows(data: StudyData) -> list[dict[str, str]]:
             reason = "loss became NaN/inf" + (f" at {_where(at)}" if at is not None else "")
         else:
             reason = row.error or "no error text stored"
+        state = str(row.state)
+        pruned = PRUNED_AT.search(str(row.error or "")) if row.role == "search" else None
+        if pruned:  # a search candidate the pruner stopped: not a failure of the optimizer
+            state, reason = "pruned", pruned.group(0)
         out.append(
             {
                 "trial": str(row.id),
                 "entry": str(row.label),
                 "seed": str(row.seed),
-                "state": str(row.state),
+                "state": state,
                 "reason": str(reason),
             }
         )
@@ -114,16 +123,79 @@ def _problems_html(rows: Sequence[Mapping[str, str]]) -> str:
     return f'<table id="problems"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _figures_html(figures: Sequence[FigureRecord]) -> str:
+HINT = (
+    '<p class="chart-hint">Charts: hover for exact values; click a legend entry to hide it; drag '
+    "to zoom, shift+drag to pan, double-click to reset; click an axis title for a log scale.</p>"
+)
+
+
+def _figures_html(
+    figures: Sequence[FigureRecord], charts: Mapping[str, Any], order: list[Any]
+) -> str:
+    """Each figure as its interactive chart (``order`` collects the chart specs; the PNG file
+    stays beside the page) or, without one, as an embedded PNG."""
     parts = []
     for record in figures:
+        caption = f"<b>{escape(record.title)}.</b> {escape(record.caption)}"
+        if record.name in charts:
+            order.append(charts[record.name])
+            png = escape(record.png.name)
+            parts.append(
+                f'<figure id="fig-{escape(record.name)}"><div class="chart" '
+                f'data-chart="{len(order) - 1}"></div><figcaption>{caption} '
+                f'<a class="png-link" href="{png}">PNG</a></figcaption></figure>'
+            )
+            continue
         b64 = base64.b64encode(record.png.read_bytes()).decode("ascii")
         parts.append(
             f'<figure id="fig-{escape(record.name)}"><img src="data:image/png;base64,{b64}" '
-            f'alt="{escape(record.title)}"><figcaption><b>{escape(record.title)}.</b> '
-            f"{escape(record.caption)}</figcaption></figure>"
+            f'alt="{escape(record.title)}"><figcaption>{caption}</figcaption></figure>'
         )
-    return "\n".join(parts) or "<p>No figures: the study has no finished trials yet.</p>"
+    return "\n".join(parts)
+
+
+def _chart_only_html(items: Sequence[tuple[str, str, str, Any]], order: list[Any]) -> str:
+    parts = []
+    for name, title, caption, chart in items:
+        order.append(chart)
+        parts.append(
+            f'<figure id="fig-{escape(name)}"><div class="chart" data-chart="{len(order) - 1}">'
+            f"</div><figcaption><b>{escape(title)}.</b> {escape(caption)}</figcaption></figure>"
+        )
+    return "\n".join(parts)
+
+
+def chart_json(order: Sequence[Any]) -> str:
+    """The chart specs as JSON safe inside a ``<script>`` element (no ``<`` at all)."""
+    try:
+        text = json.dumps(list(order), separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN/inf slipped through: JSON has no such number, the chart a gap
+        text = json.dumps(_finite(list(order)), separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _search_section(
+    figures: Sequence[FigureRecord], charts: Mapping[str, Any], extra: Sequence[Any], order: list
+) -> str:
+    if not figures and not extra:
+        return ""
+    return (
+        '<h2 id="search-title">Search trials</h2>\n<p class="meta">The tuning search that chose '
+        "each optimizer's settings (role <code>search</code>, one seed, the search budget); the "
+        "figures above show the final entries only.</p>\n"
+        + _figures_html(figures, charts, order)
+        + _chart_only_html(extra, order)
+    )
 
 
 def _kv_table(info: Mapping[str, Any], table_id: str) -> str:
@@ -138,8 +210,19 @@ def render_html(
     leaderboard: pd.DataFrame,
     figures: Sequence[FigureRecord],
     machine: Mapping[str, str],
+    charts: Mapping[str, Any] | None = None,
+    search_charts: Sequence[tuple[str, str, str, Any]] = (),
 ) -> str:
-    """The whole page as one string."""
+    """The whole page as one string. ``charts`` maps figure names to their interactive chart
+    specs; figures named ``search-*`` and ``search_charts`` form the search section."""
+    charts = charts or {}
+    order: list[Any] = []
+    main = [f for f in figures if not f.name.startswith("search-")]
+    main_html = _figures_html(main, charts, order) or (
+        "<p>No figures: the study has no finished trials yet.</p>"
+    )
+    search = [f for f in figures if f.name.startswith("search-")]
+    search_html = _search_section(search, charts, search_charts, order)
     name = escape(data.name)
     counts = data.trials["state"].value_counts()
     count_html = "".join(
@@ -156,7 +239,7 @@ def render_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:;
  style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>optarena report: {name}</title><style>{CSS}</style></head>
+<title>optarena report: {name}</title><style>{CSS}{CHART_CSS}</style></head>
 <body>
 <h1>Study <code>{name}</code></h1>
 <p class="meta">Tasks: {tasks} · {len(data.trials)} trials · report built {built}</p>
@@ -168,13 +251,16 @@ def render_html(
 seeds. Click a column header to sort.</p>
 {leaderboard_table(leaderboard)}
 <h2>Figures</h2>
-{_figures_html(figures)}
+{HINT if order else ""}
+{main_html}
+{search_html}
 <h2>Diverged and failed trials</h2>
 {_problems_html(problem_rows(data))}
 <h2>Study configuration</h2>
 <pre id="study-config">{config}</pre>
 <h2>Machine and libraries</h2>
 {_kv_table(machine, "machine")}
-<script>{SORT_JS}</script>
+<script type="application/json" id="optarena-charts">{chart_json(order)}</script>
+<script>{SORT_JS}{CHART_JS}</script>
 </body></html>
 """

@@ -19,7 +19,7 @@ def lr_traces(data: StudyData) -> dict[str, pd.DataFrame]:
     first (best-ranked) label only."""
     out: dict[str, pd.DataFrame] = {}
     seen: set[bytes] = set()
-    for label in data.order:
+    for label in data.finals:
         for tid in data.trial_ids(label):
             rows = data.metrics_by_trial.get(tid)
             if rows is None:
@@ -74,10 +74,12 @@ def lr_curves(data: StudyData) -> Figure | None:
 
 def sensitivity_table(data: StudyData, metric: str = "score") -> pd.DataFrame:
     """Rows ``group, lr, mean, lo, hi, n, diverged`` per (entry-without-LR, LR): the seeds'
-    mean ``metric`` (default: test accuracy of complete trials) with its 95% CI; search and
-    final trials alike. ``group`` is the entry label with its ``lr=`` part
-    removed (the optimizer, plus whatever else varies). Only groups with 2+ LRs are kept."""
-    t = data.trials[data.trials["state"].isin(("complete", "diverged"))].copy()
+    mean ``metric`` (default: test accuracy of complete trials) with its 95% CI, over the final
+    trials (a tuned study's search trials have their own section). ``group`` is the entry
+    label with its ``lr=`` part removed (the optimizer, plus whatever else varies).
+    Only groups with 2+ LRs are kept."""
+    t = data.final_trials
+    t = t[t["state"].isin(("complete", "diverged"))].copy()
     t["group"] = [_without_lr(label) for label in t["label"]]
     rows = []
     for (group, lr), part in t.groupby(["group", "lr"], sort=True):

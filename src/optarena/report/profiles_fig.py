@@ -22,10 +22,10 @@ from optarena.report.style import new_figure, outside_legend, styled
 
 def cost_table(data: StudyData) -> pd.DataFrame:
     """Tasks × solvers: test error of each solver's best entry (by mean test accuracy)."""
-    t = data.trials[data.trials["state"] == "complete"]
+    t = data.final_trials[data.final_trials["state"] == "complete"]
     means = t.groupby(["task", "solver", "label"])["score"].mean().reset_index()
     best = means.groupby(["task", "solver"])["score"].max().unstack("solver")
-    solvers = list(dict.fromkeys(data.trials["solver"]))
+    solvers = list(dict.fromkeys(data.final_trials["solver"]))
     best = best.reindex(index=data.tasks, columns=solvers)
     return 1.0 - best
 

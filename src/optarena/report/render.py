@@ -52,15 +52,17 @@ def render_figures(
     formats: Sequence[str] = ("png",),
     workers: int | None = None,
     meanwhile: Callable[[], object] | None = None,
+    manifest_name: str = MANIFEST,
 ) -> list[FigureRecord]:
     """Write the figures of ``specs`` into ``out_dir`` in ``formats``; returns a record per
     figure that applies, in ``specs`` order. A figure is redrawn when its key changed or a
     file asked for is missing; files of an earlier build that are no longer valid (the figure
     was redrawn without them, or no longer applies) are removed. ``meanwhile`` is called once
-    here while the workers draw (the rest of a report overlaps the figures)."""
+    here while the workers draw (the rest of a report overlaps the figures). Another
+    ``manifest_name`` keeps a second, independent cache in the same folder."""
     formats = check_formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
-    old = _read_manifest(out_dir)
+    old = _read_manifest(out_dir, manifest_name)
     keys = {spec.name: figure_key(spec, data) for spec in specs}
     todo = [
         spec
@@ -89,7 +91,7 @@ def render_figures(
                 )
             )
     _remove_stale(out_dir, old, manifest)
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    (out_dir / manifest_name).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return records
 
 
@@ -107,9 +109,9 @@ def _files(name: str, formats: Sequence[str]) -> list[str]:
     return [f"{name}.{f}" for f in formats]
 
 
-def _read_manifest(out_dir: Path) -> dict[str, Any]:
+def _read_manifest(out_dir: Path, name: str = MANIFEST) -> dict[str, Any]:
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((out_dir / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}

@@ -94,11 +94,12 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
     from optarena.report import build_report
     from optarena.report.render import MANIFEST
     from optarena.report.state import STATE_FILE
+    from optarena.report.verdict_render import MANIFEST as VERDICT_MANIFEST
 
     target = child(folder, study)
     build_report(store, study, target)
     write_trial_data(store, study, target)
-    for name in ("report.html", STATE_FILE, MANIFEST):  # a page keeps only what it shows
+    for name in ("report.html", STATE_FILE, MANIFEST, VERDICT_MANIFEST):  # only what it shows
         (target / name).unlink(missing_ok=True)
     for svg in target.glob("*.svg"):
         svg.unlink()

@@ -23,7 +23,7 @@ from optarena.analysis.leaderboard import entry_id, task_of
 from optarena.analysis.stability import flip_warning, stability_by_task
 from optarena.analysis.targets import integrated_score, profile_grid, trial_time
 from optarena.analysis.wins import seeds_plan, top_entries, win_matrix
-from optarena.report import verdict_figs
+from optarena.report.verdict_render import PendingFigures
 from optarena.store import Store, TrialState
 
 TOP = 5
@@ -42,7 +42,7 @@ class Verdicts:
 
 
 def task_targets(
-    store: Store, study: str, *, higher_is_better: bool = True
+    store: Store, study: str, *, higher_is_better: bool = True, key: str = "acc"
 ) -> dict[str, tuple[float, str]]:
     """``{task: (target, how)}``: the study's ``targets`` table (or ``target_acc``) when set,
     else ``DERIVED_FRACTION`` of the best entry's mean best validation accuracy."""
@@ -53,7 +53,7 @@ def task_targets(
     tasks: set[str] = set()
     for r in store.trials(study, state=TrialState.COMPLETE, role="final"):
         tasks.add(task_of(r.config))
-        v = (r.summary or {}).get("best_val_acc")
+        v = (r.summary or {}).get(f"best_val_{key}")
         if v is not None:
             means.setdefault((task_of(r.config), entry_id(r.config)), []).append(float(v))
     for task in sorted(tasks):
@@ -69,22 +69,61 @@ def task_targets(
     return out
 
 
-def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -> pd.DataFrame:
-    """Per entry: ``task, optimizer, schedule, entry, target, epochs, seconds, n_reached,
-    n_seeds`` (medians over seeds; a seed that misses counts as ``inf`` in the median)."""
-    targets = task_targets(store, study, higher_is_better=higher_is_better)
+def steps_through(store: Store, records: list[Any]) -> dict[str, dict[int, float]]:
+    """``{trial_id: {epoch: optimizer steps taken through that epoch}}``: one more than the
+    last step index the trainer logged (``train/lr`` step rows) in epochs up to it."""
+    rows = store.metrics_frame(
+        trial_ids=[r.id for r in records], names=["lr", "loss"], splits=["train"], level="step"
+    )
+    out: dict[str, dict[int, float]] = {}
+    if rows.empty:
+        return out
+    last = rows.dropna(subset=["epoch"]).groupby(["trial_id", "epoch"])["step"].max()
+    for (tid, epoch), step in last.items():
+        out.setdefault(str(tid), {})[int(epoch)] = float(step) + 1
+    for by_epoch in out.values():  # cumulative: an epoch's steps include the earlier ones
+        running = 0.0
+        for epoch in sorted(by_epoch):
+            running = by_epoch[epoch] = max(running, by_epoch[epoch])
+    return out
+
+
+def _steps_at(record: Any, epoch: float, logged: dict[str, dict[int, float]]) -> float:
+    """Steps through ``epoch``: logged, else the summary's ``steps_run`` spread evenly over
+    its ``epochs_run`` (exact when every epoch has as many batches); NaN when neither."""
+    if not math.isfinite(epoch):
+        return epoch
+    by_epoch = logged.get(record.id, {})
+    if int(epoch) in by_epoch:
+        return by_epoch[int(epoch)]
+    summary = record.summary or {}
+    steps, epochs = summary.get("steps_run"), summary.get("epochs_run")
+    if steps is None or not epochs:
+        return math.nan
+    return float(steps) * epoch / float(epochs)
+
+
+def time_to_target(
+    store: Store, study: str, *, higher_is_better: bool = True, key: str = "acc"
+) -> pd.DataFrame:
+    """Per entry: ``task, optimizer, schedule, entry, target, epochs, steps, seconds,
+    n_reached, n_seeds`` (medians over seeds; a seed that misses counts as ``inf`` in the
+    median; ``steps`` are optimizer steps through the epoch that reached the target);
+    ``key``: the validation metric the target is on (:mod:`optarena.metrics`)."""
+    targets = task_targets(store, study, higher_is_better=higher_is_better, key=key)
     records = store.trials(study, state=TrialState.COMPLETE, role="final")
     rows = store.metrics_frame(
-        trial_ids=[r.id for r in records], names=["acc", "wall_s"], level="epoch"
+        trial_ids=[r.id for r in records], names=[key, "wall_s"], level="epoch"
     )
     series = {k: g.sort_values("epoch") for k, g in rows.groupby(["trial_id", "name"])}
-    per: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    logged = steps_through(store, records)
+    per: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     meta: dict[tuple[str, str], tuple[str, str]] = {}
     for r in records:
         task = task_of(r.config)
         if task not in targets:
             continue
-        acc = series.get((r.id, "acc"))
+        acc = series.get((r.id, key))
         wall = series.get((r.id, "wall_s"))
         if acc is None:
             continue
@@ -96,13 +135,14 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
         if i >= 0 and wall is not None:
             w = wall[wall["epoch"] == int(e)]["value"]
             secs = float(w.iloc[0]) if len(w) else math.nan
-        key = (task, entry_id(r.config))
-        per.setdefault(key, []).append((e, secs))
-        meta[key] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
+        slot = (task, entry_id(r.config))
+        per.setdefault(slot, []).append((e, secs, _steps_at(r, e, logged)))
+        meta[slot] = (str(r.config.get("optimizer")), str(r.config.get("schedule") or "none"))
     out = []
     for (task, entry), hits in per.items():
         e = np.array([h[0] for h in hits])
         s = np.array([h[1] for h in hits])
+        steps = np.array([h[2] for h in hits])
         out.append(
             {
                 "task": task,
@@ -112,6 +152,7 @@ def time_to_target(store: Store, study: str, *, higher_is_better: bool = True) -
                 "target": targets[task][0],
                 "target_from": targets[task][1],
                 "epochs": float(np.median(e)),
+                "steps": float(np.median(steps)),
                 "seconds": float(np.median(s)),
                 "n_reached": int(np.isfinite(e).sum()),
                 "n_seeds": len(hits),
@@ -141,14 +182,23 @@ def build(
     *,
     higher_is_better: bool = True,
     formats: tuple[str, ...] = ("png",),
+    key: str = "acc",
+    label: str = "accuracy",
 ) -> Verdicts:
     """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
-    SVG too when ``formats`` has it)."""
+    SVG too when ``formats`` has it; cached by ``verdict_render``); every number is of the
+    metric ``key`` (``label``), in its direction."""
     v = Verdicts(formats=formats)
-    md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", ""]
-    parts: list[str] = ["<section id='verdicts'><h2>How sure?</h2>"]
+    figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
+    way = "higher" if higher_is_better else "lower"
+    ranked = f"All verdicts compare {label} ({way} is better)."
+    md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", "",
+                     ranked, ""]  # fmt: skip
+    parts: list[str] = [f"<section id='verdicts'><h2>How sure?</h2><p>{html.escape(ranked)}</p>"]
 
-    curves = budget_curves(store, study, higher_is_better=higher_is_better)
+    curves = budget_curves(
+        store, study, metric=f"best_val_{key}", higher_is_better=higher_is_better
+    )
     if not curves.empty:
         _csv(v, out / "budget_curves.csv", curves)
         v.numbers["budget_curves"] = _records(curves)
@@ -160,11 +210,9 @@ def build(
             parts.append(
                 _html_table(last[["optimizer", "schedule", "k", "expected", "low", "high"]])
             )
-            _figure(
-                v, md, parts, out, f"budget_{_safe(task)}", verdict_figs.budget_figure(curves, task)
-            )
+            figs.add(md, parts, f"budget_{_safe(task)}", "budget_figure", curves, task)
 
-    tops = top_entries(store, study, top=TOP)
+    tops = top_entries(store, study, top=TOP, metric=f"test_{key}")
     wins_all, plans = [], {}
     for task, entries in tops.items():
         matrix = win_matrix(entries, higher_is_better=higher_is_better)
@@ -183,15 +231,14 @@ def build(
             parts.append(
                 f"<p class='warn'><b>Seeds planner:</b> {html.escape(plan['message'])}.</p>"
             )
-        fig = verdict_figs.win_matrix_figure(matrix, names, task)
-        _figure(v, md, parts, out, f"wins_{_safe(task)}", fig)
+        figs.add(md, parts, f"wins_{_safe(task)}", "win_matrix_figure", matrix, names, task)
     if wins_all:
         wins = pd.concat(wins_all, ignore_index=True)
         _csv(v, out / "win_probabilities.csv", wins)
         v.numbers["win_probabilities"] = _records(wins)
         v.numbers["seeds_planner"] = plans
 
-    tables = stability_by_task(store, study, higher_is_better=higher_is_better)
+    tables = stability_by_task(store, study, metric=key, higher_is_better=higher_is_better)
     if any(not t.empty for t in tables.values()):
         stab = pd.concat([t.assign(task=k) for k, t in tables.items()], ignore_index=True)
         _csv(v, out / "ranking_stability.csv", stab)
@@ -206,14 +253,14 @@ def build(
                     f"<p class='warn'><b>Warning ({html.escape(task)}):</b> "
                     f"{html.escape(warning)}.</p>"
                 )
-        _figure(v, md, parts, out, "ranking_stability", verdict_figs.stability_figure(tables))
+        figs.add(md, parts, "ranking_stability", "stability_figure", tables)
 
-    ttt = time_to_target(store, study, higher_is_better=higher_is_better)
+    ttt = time_to_target(store, study, higher_is_better=higher_is_better, key=key)
     if not ttt.empty:
         _csv(v, out / "time_to_target.csv", ttt)
         v.numbers["time_to_target"] = _records(ttt)
-        cols = ["task", "optimizer", "schedule", "target", "epochs", "seconds", "n_reached",
-                "n_seeds"]  # fmt: skip
+        cols = ["task", "optimizer", "schedule", "target", "epochs", "steps", "seconds",
+                "n_reached", "n_seeds"]  # fmt: skip
         md += ["### Time to target (median over seeds; a miss is inf)", "", _md_table(ttt[cols])]
         parts.append("<h3>Time to target</h3>" + _html_table(ttt[cols]))
         scored = cross_task_scores(ttt)
@@ -224,10 +271,10 @@ def build(
             md += ["Cross-task integrated performance-profile score (AlgoPerf's rule):", "",
                    _md_table(frame)]  # fmt: skip
             parts.append(_html_table(frame))
-            fig = verdict_figs.time_profile_figure(
-                profiles.loc[scores.index], "Performance profiles of time to target"
-            )
-            _figure(v, md, parts, out, "time_profiles", fig)
+            title = "Performance profiles of time to target"
+            ordered = profiles.loc[scores.index]
+            figs.add(md, parts, "time_profiles", "time_profile_figure", ordered, title)
+    v.files += figs.render(md, parts, out, formats)
     (out / "verdicts.json").write_text(json.dumps(v.numbers, default=_json), encoding="utf-8")
     v.files.append(out / "verdicts.json")
     parts.append("</section>")

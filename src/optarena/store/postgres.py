@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from optarena.store.metrics import series_rows
 from optarena.store.pg_schema import METRICS_KEY, ensure_pg_schema
 from optarena.store.sqlite import Store
 
@@ -133,6 +134,37 @@ class PostgresStore(Store):
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._connect().execute(sql, params).fetchall()
+
+    def _bulk_write(self, trial_ids: set[str]) -> Any:  # type: ignore[override]
+        return self._write()  # PostgreSQL checks foreign keys per statement, cheaply
+
+    def _insert_series(  # type: ignore[override]
+        self, conn: _Connection, prepared: list[tuple[str, str, str, list[Any]]], first: int
+    ) -> None:
+        """Bulk rows through ``COPY`` into a session-local staging table, then one upsert
+        (https://www.psycopg.org/psycopg3/docs/basic/copy.html); the last of duplicate keys
+        wins, as with ``log_metrics``."""
+        with conn.raw.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS optarena_bulk (seq bigint, trial_id text, "
+                "epoch integer, split text, name text, value double precision) "
+                "ON COMMIT DELETE ROWS"
+            )
+            with cur.copy(
+                "COPY optarena_bulk (seq, trial_id, epoch, split, name, value) FROM STDIN"
+            ) as copy:
+                seq = 0
+                for item in prepared:
+                    for trial_id, _, epoch, split, name, value in series_rows(item, first):
+                        copy.write_row((seq, trial_id, epoch, split, name, value))
+                        seq += 1
+            cur.execute(
+                "INSERT INTO metrics (trial_id, step, epoch, split, name, value) "
+                "SELECT DISTINCT ON (trial_id, epoch, split, name) trial_id, NULL::bigint, "
+                "epoch, split, name, value FROM optarena_bulk "
+                "ORDER BY trial_id, epoch, split, name, seq DESC "
+                f"ON CONFLICT {METRICS_KEY} DO UPDATE SET value = EXCLUDED.value"
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ stored as NULL (SQLite has no NaN) and read back as NaN.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -132,6 +133,28 @@ class Store(MetricsMixin):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    @contextmanager
+    def _bulk_write(self, trial_ids: set[str]) -> Iterator[sqlite3.Connection]:
+        """``_write`` for bulk metric rows: the trials are checked once, then the per-row
+        foreign-key lookups are off for the transaction (the pragma is a no-op inside one)."""
+        with self._lock:
+            conn = self._connect()
+            conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self._write() as conn:
+                    ids = sorted(trial_ids)
+                    known = 0
+                    for i in range(0, len(ids), 500):  # under SQLite's variable limit
+                        part = ids[i : i + 500]
+                        marks = ", ".join("?" * len(part))
+                        sql = f"SELECT count(*) FROM trials WHERE id IN ({marks})"
+                        known += conn.execute(sql, part).fetchone()[0]
+                    if known != len(ids):
+                        raise ValueError(f"metric rows for trials not in store {self.path}")
+                    yield conn
+            finally:
+                conn.execute("PRAGMA foreign_keys = ON")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -389,6 +412,29 @@ class Store(MetricsMixin):
         if cur.rowcount == 0 and owner is None:
             raise ValueError(f"no trial {trial_id!r} in store {self.path}")
         return cur.rowcount == 1
+
+    def finish_many(
+        self, results: Iterable[tuple[str, TrialState | str, Mapping[str, Any] | None]]
+    ) -> int:
+        """``finish`` (no owner) for many ``(trial_id, state, summary)`` in one transaction
+        (bulk imports); returns the number of trials updated."""
+        now, params = self._clock(), []
+        for trial_id, state, summary in results:
+            state = TrialState(state)
+            if state not in FINISHED_STATES:
+                raise ValueError(f"finish needs complete, diverged or failed, not {state.value!r}")
+            wall = (summary or {}).get("wall_s")
+            wall = float(wall) if wall is not None and math.isfinite(float(wall)) else None
+            params.append((state.value, dumps(dict(summary or {})), wall, now, trial_id))
+        if not params:
+            return 0
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE trials SET state = ?, summary = ?, error = NULL, wall_s = ?, "
+                "finished = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                params,
+            )
+        return len(params)
 
     # --- frames -----------------------------------------------------------------------------
 

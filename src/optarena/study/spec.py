@@ -23,6 +23,8 @@ except ModuleNotFoundError:  # Python 3.10
 LR_KEYWORDS = ("default", "tune", "auto")
 SAMPLERS = ("tpe", "random")
 NO_SCHEDULE = "none"
+SCHEDULE_UNITS = ("epoch", "step")
+AUGMENTATIONS = ("crop", "flip")
 
 #: The built-in default study (``optarena compare`` with no arguments); ``studies/default.toml``
 #: holds the same study as a file.
@@ -69,6 +71,7 @@ _TOP_KEYS = (
     "image_size",
     "augment",
     "model_kwargs",
+    "eval_subset",
     "pretrain",
     "lr_find",
     "parts",
@@ -76,7 +79,7 @@ _TOP_KEYS = (
     "targets",
 )
 #: Top-level keys that override fields of the task (``TrialConfig.task_options``).
-TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs")
+TASK_OPTION_KEYS = ("image_size", "augment", "model_kwargs", "eval_subset")
 _PRETRAIN_KEYS = ("task", "optimizer", "lr", "opt", "epochs", "batch_size", "subset", "seed")
 _LR_FIND_KEYS = ("optimizers", "start", "end", "steps", "subset", "seed")
 _OPT_RESERVED = ("optimizer", "opt", "grid", "search", "lrs")
@@ -198,7 +201,7 @@ def parse_spec(raw: Mapping[str, Any], *, name: str | None = None) -> StudySpec:
     if "optimizers" not in raw:
         raise ValueError("a study needs `optimizers` (a list of names or a table per optimizer)")
     unit = raw.get("schedule_unit", "epoch")
-    if unit not in ("epoch", "step"):
+    if unit not in SCHEDULE_UNITS:
         raise ValueError(f"schedule_unit must be 'epoch' or 'step', got {unit!r}")
     from optarena.paths import check_name
 
@@ -471,11 +474,16 @@ def _parse_task_options(raw: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(augment, str)
             else augment
         )
-        if not isinstance(augment, list) or not all(a in ("crop", "flip") for a in augment):
+        if not isinstance(augment, list) or not all(a in AUGMENTATIONS for a in augment):
             raise ValueError(f"`augment` must list 'crop' and/or 'flip', got {raw['augment']!r}")
         options["augment"] = list(augment)
     if "model_kwargs" in raw:
         options["model_kwargs"] = _table(raw["model_kwargs"], "model_kwargs")
+    if "eval_subset" in raw:
+        n = raw["eval_subset"]
+        if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
+            raise ValueError(f"`eval_subset` must be a positive integer, got {n!r}")
+        options["eval_subset"] = n
     return options
 
 

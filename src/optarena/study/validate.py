@@ -70,7 +70,8 @@ def check_trials(configs: Iterable[TrialConfig]) -> None:
             raise ValueError(
                 f"task {task.name!r} is a template: give its data with --data PATH (or `data`)"
             )
-        _check_model(task.model, task.model_kwargs)
+        if not getattr(task, "custom", False):  # a UserTask builds its own model
+            _check_model(task.model, task.model_kwargs)
 
 
 def _probe_schedule(schedule: Any) -> None:

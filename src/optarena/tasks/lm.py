@@ -93,8 +93,9 @@ class LanguageModelTask(Task):
         seed: int = 0,
     ) -> Dataset:
         """The corpus; ``subset`` keeps that many training windows, chosen by ``seed``
-        (validation and test stay whole). ``data_dir``: another folder of Python files."""
-        dataset = stdlib_corpus(self.context, data_dir)
+        (validation and test stay whole unless ``eval_subset`` caps them). ``data_dir``:
+        another folder of Python files."""
+        dataset = self.cap_evaluation(stdlib_corpus(self.context, data_dir))
         if subset is None or subset >= len(dataset.train):
             return dataset
         if subset < 1:

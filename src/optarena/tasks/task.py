@@ -9,14 +9,13 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from optarena import metrics as metrics_lib
 from optarena.data.types import Dataset, Split
+from optarena.tasks import losses as losses_lib
 
 AUTO = "auto"  # model chosen from the data's input shape when it is built
-LOSSES = ("cross_entropy",)
-METRICS = tuple(metrics_lib.METRICS)
+LOSSES = tuple(losses_lib.LOSSES)
 AUGMENTATIONS = ("crop", "flip")
 
 
@@ -54,6 +53,7 @@ class Task:
     grayscale: bool | None = None
     description: str = ""
     l2: float = 0.0
+    eval_subset: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment", tuple(self.augment))
@@ -61,16 +61,22 @@ class Task:
         problems = []
         if not self.name:
             problems.append("a task needs a name")
-        if self.loss not in LOSSES:
+        custom = getattr(self, "custom", False)  # a UserTask checks its own loss and metric
+        if self.loss not in LOSSES and not custom:
             problems.append(f"loss must be one of {LOSSES}, got {self.loss!r}")
-        if self.metric not in METRICS:
-            problems.append(f"metric must be one of {METRICS}, got {self.metric!r}")
+        if self.metric not in metrics_lib.METRICS and not custom:
+            problems.append(f"metric must be one of {tuple(metrics_lib.METRICS)}, "
+                            f"got {self.metric!r}")  # fmt: skip
         if not (isinstance(self.epochs, int) and self.epochs >= 1):
             problems.append(f"epochs must be an int >= 1, got {self.epochs!r}")
         if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
             problems.append(f"batch_size must be an int >= 1, got {self.batch_size!r}")
         if bad := [a for a in self.augment if a not in AUGMENTATIONS]:
             problems.append(f"augment must be drawn from {AUGMENTATIONS}, got {bad}")
+        if self.eval_subset is not None and not (
+            isinstance(self.eval_subset, int) and self.eval_subset >= 1
+        ):
+            problems.append(f"eval_subset must be an int >= 1, got {self.eval_subset!r}")
         if not (math.isfinite(self.l2) and self.l2 >= 0):
             problems.append(f"l2 must be >= 0, got {self.l2}")
         if problems:
@@ -98,8 +104,9 @@ class Task:
         """Load the dataset with this task's settings.
 
         ``subset`` caps the training examples (seeded by ``seed``, stratified); validation and
-        test stay whole, and the train/val/test carve itself is fixed (``split_seed=0``), so
-        every trial of a study evaluates on the same examples. For a ``frozen-backbone`` task
+        test stay whole unless the task's ``eval_subset`` caps them (always the same examples),
+        and the train/val/test carve itself is fixed (``split_seed=0``), so every trial of a
+        study evaluates on the same examples. For a ``frozen-backbone`` task
         the splits are replaced by the backbone's cached features (float32 N×D) and
         :meth:`build_model` builds the head.
         """
@@ -120,9 +127,22 @@ class Task:
             if subset < 1:
                 raise ValueError(f"subset must be >= 1, got {subset}")
             dataset = dataclasses.replace(dataset, train=data.subset(dataset.train, subset, seed))
+        dataset = self.cap_evaluation(dataset)
         if self.uses_backbone:
             dataset = self.backbone_features(dataset)
         return dataset
+
+    def cap_evaluation(self, dataset: Dataset) -> Dataset:
+        """``dataset`` with validation and test cut to ``eval_subset`` examples (the same ones
+        for every trial and seed), or unchanged."""
+        from optarena import data
+
+        n = self.eval_subset
+        if n is None:
+            return dataset
+        return dataclasses.replace(
+            dataset, val=data.subset(dataset.val, n, 0), test=data.subset(dataset.test, n, 0)
+        )
 
     def backbone_features(self, dataset: Dataset) -> Dataset:
         """Replace every split by frozen-backbone features (computed once, cached)."""
@@ -158,11 +178,9 @@ class Task:
         return models.create(name, dataset.input_shape, dataset.num_classes, **self.model_kwargs)
 
     def loss_fn(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Mean cross-entropy of ``logits`` (N×K, or N×T×K for sequences) against integer
-        labels ``y`` (N, or N×T)."""
-        if logits.dim() == 3:
-            return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-        return F.cross_entropy(logits, y)
+        """The batch's mean loss (:mod:`optarena.tasks.losses`; cross-entropy of ``logits``
+        N×K, or N×T×K for sequences, against integer labels ``y`` by default)."""
+        return losses_lib.LOSSES[self.loss](logits, y)
 
     @property
     def scored_by(self) -> metrics_lib.Metric:
@@ -170,19 +188,37 @@ class Task:
         return metrics_lib.get(self.metric)
 
     def metric_sum(self, logits: torch.Tensor, y: torch.Tensor) -> float:
-        """The batch's metric summed over its examples (the trainer divides by the count):
-        accuracy counts rows whose arg-max is the label; ``loss``/``bpc`` add each example's
-        mean cross-entropy (in nats / in bits)."""
-        if self.metric == "accuracy":
-            return float((logits.argmax(dim=-1) == y).sum()) / (y[0].numel() if y.dim() > 1 else 1)
-        loss = float(self.loss_fn(logits, y)) * len(y)
-        return loss / math.log(2) if self.metric == "bpc" else loss
+        """The batch's metric summed over its examples (the trainer divides by the count and
+        applies the metric's ``finish``): accuracy/top-5 count rows whose arg-max/top 5 hold
+        the label (sequences: the fraction of positions); ``loss``/``bpc``/``perplexity`` add
+        each example's mean loss (nats; bits for bpc); ``mse``/``mae`` each example's mean
+        squared/absolute error; a user metric's ``fn`` gives the batch mean."""
+        metric = self.scored_by
+        n = len(y)
+        per_row = y[0].numel() if y.dim() > 1 and metric.key in ("acc", "top5") else 1
+        if metric.fn is not None:
+            return float(metric.fn(logits, y)) * n
+        if metric.key == "acc":
+            return float((logits.argmax(dim=-1) == y).sum()) / per_row
+        if metric.key == "top5":
+            top = logits.topk(min(5, logits.shape[-1]), dim=-1).indices
+            return float((top == y.unsqueeze(-1)).any(dim=-1).sum()) / per_row
+        if metric.key in ("mse", "mae"):
+            return float(losses_lib.per_example(logits, y, 2 if metric.key == "mse" else 1).sum())
+        loss = float(self.loss_fn(logits, y)) * n
+        return loss / math.log(2) if metric.key == "bpc" else loss
+
+    def metric_value(self, total: float, count: int) -> float:
+        """The reported metric from a sum over ``count`` examples (mean, then ``finish``)."""
+        mean = total / max(count, 1)
+        finish = self.scored_by.finish
+        return finish(mean) if finish is not None else mean
 
     def metric_fn(self, logits: torch.Tensor, y: torch.Tensor) -> float:
-        """The batch's mean metric (accuracy: the fraction of rows whose arg-max is the label)."""
+        """The batch's metric (accuracy: the fraction of rows whose arg-max is the label)."""
         if len(y) == 0:
             raise ValueError(f"{self.metric} of an empty batch is undefined")
-        return self.metric_sum(logits, y) / len(y)
+        return self.metric_value(self.metric_sum(logits, y), len(y))
 
     def make_transform(self, train: Split) -> Any:
         """The batch transform the trainer applies (normalisation, augmentation)."""

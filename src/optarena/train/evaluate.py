@@ -21,10 +21,11 @@ def evaluate(
     batch_size: int,
     device: torch.device,
     metric_sum: Callable[[torch.Tensor, torch.Tensor], float] | None = None,
+    finish: Callable[[float], float] | None = None,
 ) -> tuple[float, float]:
     """Example-weighted mean loss and metric over ``split`` (model left in eval mode);
     ``metric_sum(logits, y)`` sums the metric over a batch (default: correct predictions,
-    so the metric is accuracy)."""
+    so the metric is accuracy); ``finish`` maps the mean to the reported value (perplexity)."""
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
     for xb, yb in batches(
@@ -40,4 +41,5 @@ def evaluate(
         count += len(yb)
     if count == 0:
         raise ValueError("cannot evaluate on an empty split")
-    return total_loss / count, correct / count
+    mean = correct / count
+    return total_loss / count, finish(mean) if finish is not None else mean

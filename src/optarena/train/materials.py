@@ -43,6 +43,7 @@ class Materials:
             getattr(self.dataset, split),
             loss_fn=self.task.loss_fn,
             metric_sum=self.task.metric_sum,
+            finish=self.task.scored_by.finish,
             transform=self.transform,
             batch_size=max(self.batch_size, 256),
             device=device,

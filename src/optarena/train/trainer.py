@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import torch
 
+from optarena import metrics as metrics_lib
 from optarena.data import batches
 from optarena.train.checkpoint import (
     BEST,
@@ -151,7 +152,8 @@ def run_trial(
     device = resolve_device(config.device)
     out_dir = Path(out_dir)
     m = build_materials(config, device)
-    m.channels_last = use_channels_last(m.model, m.dataset.input_shape, m.batch_size, device)
+    if not getattr(m.task, "custom", False):  # the probe trains on labels with cross-entropy
+        m.channels_last = use_channels_last(m.model, m.dataset.input_shape, m.batch_size, device)
     if m.channels_last:
         m.model.to(memory_format=torch.channels_last)  # same Parameter objects, NHWC strides
     emit = on_event or (lambda event, payload: None)
@@ -233,8 +235,9 @@ def _train_epoch(
         return {"epoch": epoch, "step": progress.step}
     progress.wall_s += time.perf_counter() - started
     key = m.task.scored_by.key
+    train_metric = m.task.metric_value(correct, count) * max(count, 1)  # finish (perplexity)
     record = epoch_record(
-        epoch, (loss_sum, correct, count), (val_loss, val_acc), progress.wall_s, lr, key
+        epoch, (loss_sum, train_metric, count), (val_loss, val_acc), progress.wall_s, lr, key
     )
     progress.history.append(record)
     rows += epoch_rows(record)
@@ -289,6 +292,8 @@ def _finish(
         diverged_at=diverged_at,
         key=m.task.scored_by.key,
     )
+    if m.task.scored_by.name not in metrics_lib.BUILTIN:  # analysis elsewhere needs no user code
+        summary.update(metrics_lib.describe(m.task.scored_by))
     summary["env"] = {
         "threads": torch.get_num_threads(),
         "memory_format": "channels_last" if m.channels_last else "contiguous",

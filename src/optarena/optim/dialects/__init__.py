@@ -14,8 +14,9 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
+from torch.optim import Optimizer
+
 from optarena.optim.dialects import keras, paddle
-from optarena.optim.dialects.base import DialectOptimizer
 from optarena.optim.registry import register
 
 #: dialect -> {optarena name: (class, lr_range)}
@@ -28,16 +29,21 @@ _DOCS = {
 }
 
 
-def _factory(cls: type[DialectOptimizer]) -> Any:
+def all_defaults(cls: type[Optimizer]) -> dict[str, Any]:
+    """A dialect class's hyper-parameters and framework-wide options, with their defaults."""
+    return {**cls._defaults, **getattr(cls, "_options", {})}  # type: ignore[attr-defined]
+
+
+def _factory(cls: type[Optimizer]) -> Any:
     """``make(params, *, <the class's hyper-parameters>)``: a factory with a real signature."""
 
-    def make(params: Iterable[Any], **hparams: Any) -> DialectOptimizer:
+    def make(params: Iterable[Any], **hparams: Any) -> Optimizer:
         return cls(params, **hparams)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     make.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("params", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-        + [inspect.Parameter(k, keyword, default=v) for k, v in cls._defaults.items()]
+        + [inspect.Parameter(k, keyword, default=v) for k, v in all_defaults(cls).items()]
     )
     make.__doc__ = cls.__doc__
     return make
@@ -52,8 +58,11 @@ def _register_all() -> None:
             register(
                 f"{dialect}:{name}",
                 _factory(cls),
-                defaults=dict(cls._defaults),
+                defaults=all_defaults(cls),
                 lr_range=lr_range,
+                needs_closure=getattr(cls, "needs_closure", False),
+                routes_params=getattr(cls, "routes_params", False),
+                **getattr(cls, "spec_flags", {}),
                 reference=f"{cls.follows}; " + _DOCS[dialect].format(page),
                 description=doc,
             )

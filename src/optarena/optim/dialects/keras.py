@@ -1,10 +1,12 @@
 """Keras 3 optimizers (``keras.optimizers``), reproduced in torch with Keras' defaults.
 
 Each class follows the ``update_step`` of Keras 3 (checked against keras 3.x on the torch
-backend by ``tests/optim/test_frameworks.py``). ``weight_decay`` is Keras' decoupled decay,
-``p -= lr * wd * p`` before the update, for every class. Keras' per-optimizer extras (gradient
-clipping, EMA, loss scaling, gradient accumulation) are training-loop options optarena does not
-reproduce. Reference: https://keras.io/api/optimizers/
+backend by ``tests/frameworks/``). ``weight_decay`` is Keras' decoupled decay,
+``p -= lr * wd * p`` before the update, for every class. Keras' base-optimizer options
+``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum`` and
+``ema_overwrite_frequency`` are accepted by every class (:mod:`.options`); loss scaling and
+gradient accumulation are not reproduced. ``keras:muon`` lives in :mod:`.keras_muon`.
+Reference: https://keras.io/api/optimizers/
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import torch
 
 from optarena.optim._checks import Interval
+from optarena.optim.dialects import options as opts
 from optarena.optim.dialects.base import DialectOptimizer, zeros
 
 _B = {"betas": (0.9, 0.999)}
@@ -24,6 +27,28 @@ State = dict[str, Any]
 
 class _Keras(DialectOptimizer):
     decay = "decoupled"
+    _options = opts.KERAS
+
+    def _check_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        return opts.check_keras(options)
+
+    def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        return opts.clip_keras(grads, self.options)
+
+    def _after_update(self, p: torch.Tensor, state: State) -> None:
+        if self.options["use_ema"]:
+            opts.keras_ema(p, state, self.options)
+
+    @torch.no_grad()
+    def finalize_variable_values(self) -> None:
+        """Keras' end-of-``fit`` step: with ``use_ema``, copy the moving averages into the
+        parameters (optarena's trainer does not call it; see docs/framework-map.md)."""
+        if not self.options["use_ema"]:
+            return
+        for group in self.param_groups:
+            for p in group["params"]:
+                if "average" in self.state[p]:
+                    p.copy_(self.state[p]["average"])
 
 
 class SGD(_Keras):
@@ -357,11 +382,19 @@ CLASSES: dict[str, tuple[type[DialectOptimizer], tuple[float, float]]] = {
     "schedule-free-adamw": (ScheduleFreeAdamW, (1e-5, 1e-1)),
 }
 
+
+def _add_muon() -> None:
+    from optarena.optim.dialects.keras_muon import Muon  # keras_muon subclasses _Keras
+
+    CLASSES["muon"] = (Muon, (1e-5, 1e-1))
+
+
+_add_muon()
+
 #: Keras classes without a dialect entry, and why.
 NOT_OFFERED = {
     "LossScaleOptimizer": "a mixed-precision wrapper, not an update rule",
     "MultiOptimizer": "routes variables to inner optimizers; not an update rule of its own",
-    "Muon": "not reproduced yet (Newton-Schulz orthogonalised momentum with an AdamW fallback)",
 }
 
 #: name -> what differs from the plain name (checked numerically by tests/frameworks/)
@@ -382,6 +415,9 @@ DIFFERS = {
     "lamb": "weight decay decoupled (outside the trust ratio); eps 1e-7 (plain: 1e-6, decay 0.01)",
     "ftrl": "no plain counterpart",
     "adafactor": "Keras' Adafactor; no plain counterpart",
+    "muon": "Keras' Muon: Moonlight scaling `sqrt(max(rows, cols)) * rms_rate`, Keras' AdamW "
+    "(eps 1e-7) on non-2-D tensors, embeddings and `exclude_layers` (names or roles), weight "
+    "decay 0.004 on both routes; plain `muon` is torch.optim.Muon routed by role",
     "schedule-free-adamw": "parameters hold `y` throughout (plain `schedule-free-adamw` swaps "
     "to `x` for evaluation with `train()`/`eval()`); lr 2.5e-3 with optional `warmup_steps`; "
     "follows Keras' torch backend, which recovers `x` with the updated `z`",

@@ -16,14 +16,30 @@ from typing import Any
 import torch
 
 from optarena.optim._checks import Interval
+from optarena.optim.dialects import options as opts
 from optarena.optim.dialects.base import DialectOptimizer, zeros
+from optarena.optim.dialects.paddle_lbfgs import LBFGS
 
 _B = {"betas": (0.9, 0.999)}
 Group = dict[str, Any]
 State = dict[str, Any]
 
 
-class SGD(DialectOptimizer):
+class _Paddle(DialectOptimizer):
+    """Paddle's base-optimizer options: ``grad_clip`` (before the ``L2Decay`` regulariser) and
+    ``multi_precision`` (float32 master weights for float16/bfloat16 parameters; no effect on
+    float32/float64 ones, as in Paddle)."""
+
+    _options = opts.PADDLE
+
+    def _check_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        return opts.check_paddle(options)
+
+    def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        return opts.clip_paddle(grads, self.options["grad_clip"])
+
+
+class SGD(_Paddle):
     """``paddle.optimizer.SGD``: ``p -= lr * g`` (lr 1e-3)."""
 
     _defaults = {"lr": 1e-3, "weight_decay": 0.0}
@@ -34,7 +50,7 @@ class SGD(DialectOptimizer):
         p.add_(g, alpha=-group["lr"])
 
 
-class Momentum(DialectOptimizer):
+class Momentum(_Paddle):
     """``paddle.optimizer.Momentum``: ``v = mu v + g``; ``p -= lr (g + mu v)`` with Nesterov,
     else ``p -= lr v`` (lr 1e-3, mu 0.9). ``rescale_grad`` is accepted and, as in Paddle's
     dynamic-graph mode (checked on paddlepaddle 3.3), has no effect."""
@@ -56,13 +72,16 @@ class Momentum(DialectOptimizer):
         p.add_(g + mu * v if group["nesterov"] else v, alpha=-group["lr"])
 
 
-class Adam(DialectOptimizer):
+class Adam(_Paddle):
     """``paddle.optimizer.Adam``: ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``,
     ``p -= lr_t m / (sqrt(v) + eps sqrt(1 - b2^t))``; ``amsgrad`` keeps ``max v``."""
 
     _defaults = {"lr": 1e-3, **_B, "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
     decay = "l2"
     follows = "paddle.optimizer.Adam"
+    #: ``lazy_mode`` only changes sparse (``SelectedRows``) updates; dense gradients -- the only
+    #: kind the dialects take -- update every row either way, so it is accepted and inert.
+    _options = {**opts.PADDLE, **opts.LAZY}
 
     def _init_state(self, p: torch.Tensor, state: State, group: Group) -> None:
         state["m"], state["v"] = zeros(p), zeros(p)
@@ -90,7 +109,7 @@ class AdamW(Adam):
     follows = "paddle.optimizer.AdamW"
 
 
-class Adamax(DialectOptimizer):
+class Adamax(_Paddle):
     """``paddle.optimizer.Adamax``: ``u = max(b2 u + eps, |g|)`` (eps *inside* the max),
     ``p -= lr / (1 - b1^t) * m / u`` (lr 1e-3)."""
 
@@ -109,7 +128,7 @@ class Adamax(DialectOptimizer):
         p.addcdiv_(state["m"], u, value=-group["lr"] / (1 - b1**t))
 
 
-class Adagrad(DialectOptimizer):
+class Adagrad(_Paddle):
     """``paddle.optimizer.Adagrad``: ``G += g^2``, ``p -= lr g / (sqrt(G) + eps)`` (eps 1e-6)."""
 
     _defaults = {"lr": 1e-2, "eps": 1e-6, "initial_accumulator_value": 0.0, "weight_decay": 0.0}
@@ -124,7 +143,7 @@ class Adagrad(DialectOptimizer):
         p.addcdiv_(g, state["sum"].sqrt().add_(group["eps"]), value=-group["lr"])
 
 
-class Adadelta(DialectOptimizer):
+class Adadelta(_Paddle):
     """``paddle.optimizer.Adadelta`` (Zeiler 2012): lr 1e-3, rho 0.95, eps 1e-6."""
 
     _defaults = {"lr": 1e-3, "eps": 1e-6, "rho": 0.95, "weight_decay": 0.0}
@@ -143,7 +162,7 @@ class Adadelta(DialectOptimizer):
         p.add_(delta, alpha=-group["lr"])
 
 
-class RMSProp(DialectOptimizer):
+class RMSProp(_Paddle):
     """``paddle.optimizer.RMSProp``: eps *inside* the root and lr inside the momentum buffer:
     ``mom = mu mom + lr g / sqrt(ms [- mg^2] + eps)``, ``p -= mom`` (rho 0.95, eps 1e-6)."""
 
@@ -175,7 +194,7 @@ class RMSProp(DialectOptimizer):
         p.sub_(mom)
 
 
-class Lamb(DialectOptimizer):
+class Lamb(_Paddle):
     """``paddle.optimizer.Lamb``: ``r = m_hat / (sqrt(v_hat) + eps) + wd p``, ``p -= lr * trust
     * r`` with ``trust = |p| / |r|`` (1 when either is 0) -- and ``trust = 1`` whenever
     ``lamb_weight_decay`` (here ``weight_decay``) is 0 unless ``always_adapt``."""
@@ -199,7 +218,7 @@ class Lamb(DialectOptimizer):
         p.add_(r, alpha=-group["lr"] * trust)
 
 
-class NAdam(DialectOptimizer):
+class NAdam(_Paddle):
     """``paddle.optimizer.NAdam`` (Dozat 2016, with momentum decay psi): lr 2e-3."""
 
     _defaults = {"lr": 2e-3, **_B, "eps": 1e-8, "momentum_decay": 4e-3, "weight_decay": 0.0}
@@ -223,7 +242,7 @@ class NAdam(DialectOptimizer):
         p.addcdiv_(m, denom, value=-lr * mu_next / (1 - prod * mu_next))
 
 
-class RAdam(DialectOptimizer):
+class RAdam(_Paddle):
     """``paddle.optimizer.RAdam`` (Liu et al. 2020): rectified when ``rho_t > 5``, else plain
     bias-corrected momentum."""
 
@@ -251,7 +270,7 @@ class RAdam(DialectOptimizer):
             p.add_(m_hat, alpha=-group["lr"])
 
 
-class ASGD(DialectOptimizer):
+class ASGD(_Paddle):
     """``paddle.optimizer.ASGD``: stochastic *average* gradient over ``batch_num`` slots:
     ``d += g - y_i``, ``y_i = g`` with ``i = m mod n``, ``p -= lr d / min(m + 1, n)``."""
 
@@ -274,7 +293,7 @@ class ASGD(DialectOptimizer):
         p.add_(state["d"], alpha=-group["lr"] / min(m + 1, n))
 
 
-class Rprop(DialectOptimizer):
+class Rprop(_Paddle):
     """``paddle.optimizer.Rprop`` (Riedmiller & Braun 1993): per-entry step sizes start at lr
     and stay in ``learning_rate_range``; a sign flip shrinks the step and skips the update."""
 
@@ -302,7 +321,7 @@ class Rprop(DialectOptimizer):
 
 
 #: optarena name -> (class, lr range searched by tuners)
-CLASSES: dict[str, tuple[type[DialectOptimizer], tuple[float, float]]] = {
+CLASSES: dict[str, tuple[type[torch.optim.Optimizer], tuple[float, float]]] = {
     "sgd": (SGD, (1e-5, 1.0)),
     "momentum": (Momentum, (1e-5, 1.0)),
     "adam": (Adam, (1e-5, 1e-1)),
@@ -316,13 +335,11 @@ CLASSES: dict[str, tuple[type[DialectOptimizer], tuple[float, float]]] = {
     "radam": (RAdam, (1e-5, 1e-1)),
     "asgd": (ASGD, (1e-5, 1.0)),
     "rprop": (Rprop, (1e-5, 1.0)),
+    "lbfgs": (LBFGS, (1e-2, 10.0)),
 }
 
 #: Paddle classes without a dialect entry, and why.
-NOT_OFFERED = {
-    "LBFGS": "a closure-driven quasi-Newton method: Paddle's LBFGS follows torch.optim.LBFGS "
-    "(same defaults); optarena's trainer takes one gradient per step",
-}
+NOT_OFFERED: dict[str, str] = {}
 
 
 #: name -> what differs from the plain name (checked numerically by tests/frameworks/)
@@ -343,4 +360,7 @@ DIFFERS = {
     "asgd": "a stochastic *average* gradient over `batch_num` slots (plain `asgd` is torch's "
     "averaged SGD); lr 1e-3",
     "rprop": "step sizes bounded by `learning_rate_range` (plain: `step_sizes`); lr 1e-3",
+    "lbfgs": "same rule and defaults as `lbfgs` (Paddle's is a port of torch's); also "
+    "`max_eval`, `tolerance_grad`, `tolerance_change`; `weight_decay`/`grad_clip` refused "
+    "(Paddle's step ignores them); a schedule drives the lr (Paddle's LBFGS ignores schedulers)",
 }

@@ -139,7 +139,9 @@ class LocalExecutor(Executor):
     def _give(self, w: _Worker, job: Job) -> None:
         w.job = job
         w.trials += 1
-        w.conn.send((job, self._threads_for()))
+        from optarena import tasks
+
+        w.conn.send((job, self._threads_for(), tasks.shipment(job.config.task)))
 
     def _threads_for(self) -> int:
         """Intra-op threads for a running trial: 1, or a share of the idle cores in the tail."""

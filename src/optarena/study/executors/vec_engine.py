@@ -3,14 +3,15 @@
 Parameters and buffers of the K models are stacked once (``torch.func.stack_module_state``) and
 live as ``[K, ...]`` leaf tensors for the whole run. A step gathers each trial's own batch (its
 own data order) on the device, runs ``vmap(functional_call)`` over (parameters, buffers, batch)
-(https://pytorch.org/docs/stable/func.html), takes one ordinary backward pass on the summed
+(https://pytorch.org/docs/stable/func.html) -- or, for plain MLPs, a hand-batched ``baddbmm``
+forward (:mod:`~optarena.study.executors.vec_forward`, which also supplies per-trial dropout
+masks) -- takes one ordinary backward pass on the summed
 loss and updates every trial with :class:`optarena.study.batched.GroupUpdate`. Losses, accuracy
 counts and divergence flags stay on the device; nothing in a step waits for the host.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import torch
@@ -19,6 +20,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from optarena.data.batching import batch_order, num_batches
 from optarena.study.batched import GroupUpdate
 from optarena.study.batched.layout import Layout
+from optarena.study.executors.vec_forward import DropoutNoise, mlp_forward
 from optarena.study.executors.vec_setup import GroupSetup
 
 
@@ -41,7 +43,8 @@ class GroupEngine:
             self.flat,
             self.layout,
         )
-        self.base = copy.deepcopy(models[0]).to("meta")
+        self.base = setup.base
+        self.mlp = mlp_forward(self.base)
         self.has_bn = any(
             isinstance(mod, torch.nn.modules.batchnorm._BatchNorm) for mod in self.base.modules()
         )
@@ -49,6 +52,15 @@ class GroupEngine:
             m.model = m.optimizer = None  # type: ignore[assignment]
         self.dtype = self.flat.dtype
         configs = [m.job.config for m in members]
+        self.noise = None
+        if setup.mask_order:
+            self.noise = DropoutNoise(
+                setup.mask_order,
+                [m.rng for m in members],
+                [c.seed for c in configs],
+                self.device,
+                self.dtype,
+            )
         self.seeds = sorted({c.seed for c in configs})
         self.seed_index = torch.tensor(
             [self.seeds.index(c.seed) for c in configs], device=self.device
@@ -70,8 +82,11 @@ class GroupEngine:
         self.train_x = None if self.augment else self._prepared(split.x)
         self.train_y = split.y.to(self.device)
         self._eval_data: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
-        self._train_fn = vmap(self._loss)
-        self._eval_fn = vmap(self._eval, in_dims=(0, 0, None, None))
+        self._train_fn = self._mlp_loss if self.mlp is not None else vmap(self._loss)
+        self._eval_fn = (
+            self._mlp_eval if self.mlp is not None else vmap(self._eval, in_dims=(0, 0, None, None))
+        )
+        self._loss_fn = vmap(self.setup.task.loss_fn)
 
     @property
     def params(self) -> dict[str, torch.Tensor]:
@@ -92,6 +107,23 @@ class GroupEngine:
     def _eval(self, p: dict, b: dict, x: torch.Tensor, y: torch.Tensor) -> tuple:
         logits = functional_call(self.base, (p, b), (x,))
         return self.setup.task.loss_fn(logits, y), (logits.argmax(dim=-1) == y).sum()
+
+    def _mlp_loss(self, p: dict, b: dict, x: torch.Tensor, y: torch.Tensor) -> tuple:
+        """:meth:`_loss` for all K trials at once through the hand-batched MLP."""
+        logits = self.mlp(p, b, x, True)  # type: ignore[misc]
+        loss = self._loss_fn(logits, y)
+        total = loss
+        if self.l2:
+            weights = [w for w in p.values() if w.dim() > 2]
+            if weights:
+                total = loss + 0.5 * self.l2 * sum(w.pow(2).flatten(1).sum(1) for w in weights)
+        return total, (loss, (logits.argmax(dim=-1) == y).sum(1))
+
+    def _mlp_eval(self, p: dict, b: dict, x: torch.Tensor, y: torch.Tensor) -> tuple:
+        k = self.k
+        logits = self.mlp(p, b, x.expand(k, *x.shape), False)  # type: ignore[misc]
+        loss = self._loss_fn(logits, y.expand(k, *y.shape))
+        return loss, (logits.argmax(dim=-1) == y).sum(1)
 
     def _upload(self, t: torch.Tensor) -> torch.Tensor:
         """Host -> device without blocking the host (pinned memory on CUDA)."""
@@ -159,7 +191,10 @@ class GroupEngine:
             xb, yb = self._batch(orders, j, lo, hi, epoch)
             leaves = [v.requires_grad_() for v in self.layout.views(self.flat.detach())]
             params = dict(zip(self.names, leaves, strict=True))
-            total, (loss, hits) = self._train_fn(params, self.buffers, xb, yb)
+            buffers = self.buffers
+            if self.noise is not None:
+                buffers = {**buffers, **self.noise.draw(hi - lo)}
+            total, (loss, hits) = self._train_fn(params, buffers, xb, yb)
             loss = loss.detach()
             if step + j == 0:
                 self.initial = loss.double()
@@ -185,12 +220,29 @@ class GroupEngine:
             "steps": len(spans),
         }
 
+    def probe_pass(self) -> None:
+        """One forward/backward pass on the first batch of epoch 1 that changes nothing (no
+        update, all-ones dropout masks): what :mod:`vec_threads` times."""
+        lo, hi = self.steps_in_epoch()[0]
+        host_order = torch.stack([batch_order(self.n_train, seed=s, epoch=1) for s in self.seeds])
+        xb, yb = self._batch((self._upload(host_order), host_order), 0, lo, hi, 1)
+        leaves = [v.requires_grad_() for v in self.layout.views(self.flat.detach())]
+        buffers = {k: v.clone() for k, v in self.buffers.items()}  # batch-norm stats move
+        if self.noise is not None:
+            shapes = self.noise.shapes(hi - lo).items()
+            buffers.update(
+                {k: torch.ones(v.shape, dtype=v.dtype, device=self.device) for k, v in shapes}
+            )
+        self.base.train()
+        total, _ = self._train_fn(dict(zip(self.names, leaves, strict=True)), buffers, xb, yb)
+        torch.autograd.grad(total.sum(), leaves)
+
     def _clipped(self, grad: torch.Tensor) -> torch.Tensor:
         """``torch.nn.utils.clip_grad_norm_`` per trial (an unclipped trial has max norm inf):
         the norm of the per-tensor norms, scaled by ``min(1, max / (norm + 1e-6))``."""
         total = torch.linalg.vector_norm(self.layout.norms(grad), dim=1)
         coef = (self.clip / (total + 1e-6)).clamp(max=1.0)
-        return grad * coef.unsqueeze(1)
+        return grad.mul_(coef.unsqueeze(1))
 
     # -- evaluation and the best state ---------------------------------------------------
     @torch.no_grad()
@@ -245,6 +297,7 @@ class GroupEngine:
             "optimizer": _to(self.update.state_dict(), torch.device("cpu")),
             "alive": self.alive.cpu(),
             "initial": self.initial.cpu(),
+            "dropout": self.noise.state_dict() if self.noise is not None else None,
         }
 
     @torch.no_grad()
@@ -256,6 +309,8 @@ class GroupEngine:
         self.update.load_state_dict(state["optimizer"])
         self.alive = state["alive"].to(self.device)
         self.initial = state["initial"].to(self.device)
+        if self.noise is not None:
+            self.noise.load_state_dict(state["dropout"])
 
 
 def _to(obj: Any, device: torch.device) -> Any:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from optarena.store.hashing import config_hash
 from optarena.study.executors.vec_engine import GroupEngine
 from optarena.study.executors.vec_setup import GroupSetup, lr_table
@@ -40,6 +42,8 @@ class GroupProgress:
     epoch: int = 0
     step: int = 0
     wall_s: float = 0.0
+    #: the intra-op threads the group chose (kept on resume: the same rounding; 0 = not chosen)
+    threads: int = 0
 
 
 def group_dir(out: Path, trial_ids: list[str]) -> Path:
@@ -49,8 +53,11 @@ def group_dir(out: Path, trial_ids: list[str]) -> Path:
 class GroupRun:
     """Runs a built group to the end; :meth:`run` returns ``(state, summary)`` per member."""
 
-    def __init__(self, setup: GroupSetup, store: Any, emit: Emit) -> None:
-        self.setup, self.store, self.emit = setup, store, emit
+    def __init__(
+        self, setup: GroupSetup, store: Any, emit: Emit, threads: tuple[int, ...] = ()
+    ) -> None:
+        """``threads``: intra-op thread counts to choose from by a probe (empty: keep)."""
+        self.setup, self.store, self.emit, self.threads = setup, store, emit, threads
         self.jobs = [m.job for m in setup.members]
         self.ids = [j.trial_id for j in self.jobs]
         self.dir = group_dir(self.jobs[0].out, self.ids)
@@ -68,6 +75,16 @@ class GroupRun:
         self.engine.load_state_dict(payload["engine"])
         self.progress = GroupProgress(**payload["progress"])
         self.trials = [TrialProgress(**t) for t in payload["trials"]]
+        for schedule, state in zip(self._plateaus(), payload.get("schedules", []), strict=False):
+            if schedule is not None and state:
+                schedule.load_state_dict(state)
+
+    def _plateaus(self) -> list[Any]:
+        """Each member's metric-driven schedule (``reduce-on-plateau``), or None."""
+        return [
+            m.schedule if getattr(m.schedule, "metric_driven", False) else None
+            for m in self.setup.members
+        ]
 
     def _save(self) -> None:
         save_checkpoint(
@@ -77,11 +94,18 @@ class GroupRun:
                 "engine": self.engine.state_dict(),
                 "progress": asdict(self.progress),
                 "trials": [asdict(t) for t in self.trials],
+                "schedules": [s.state_dict() if s else None for s in self._plateaus()],
             },
         )
 
     def run(self) -> list[tuple[str, dict[str, Any]]]:
         self._resume()
+        if self.threads and self.progress.threads in self.threads:
+            torch.set_num_threads(self.progress.threads)
+        elif self.threads:
+            from optarena.study.executors.vec_threads import choose_threads
+
+            self.progress.threads = choose_threads(self.engine, self.threads)
         spe = len(self.engine.steps_in_epoch())
         for job in self.jobs:
             self.store.truncate_metrics(job.trial_id, self.progress.epoch)
@@ -110,6 +134,7 @@ class GroupRun:
         val_loss, val_acc = engine.evaluate("val")
         p.wall_s += time.perf_counter() - started
         improved, killed, records = [False] * engine.k, [], {}
+        plateaus = self._plateaus()
         for j, trial in enumerate(self.trials):
             if trial.diverged_at is not None:
                 continue
@@ -137,6 +162,8 @@ class GroupRun:
             records[j] = (record, rows)
             if val_acc[j] > trial.best_val_acc:
                 trial.best_val_acc, trial.best_epoch, improved[j] = val_acc[j], epoch, True
+            if plateaus[j] is not None:  # per-trial plateau state, once per epoch on the host
+                plateaus[j].step(val_loss[j])
         engine.keep_best(improved)
         engine.kill(killed)
         p.step, p.epoch = p.step + steps, epoch

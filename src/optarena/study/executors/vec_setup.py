@@ -1,10 +1,12 @@
 """Build a vectorized group: shared data, one seeded model and optimizer per trial, and the
 checks that send a trial back to the serial path instead.
 
-A trial groups when its model has no active dropout (the serial trainer draws dropout masks from
-the global RNG, which a vmapped pass cannot reproduce), its schedule is not metric-driven, its
+A trial groups when its model's only random layers are ``nn.Dropout`` modules called once per
+forward (their masks are drawn per trial: :mod:`~optarena.study.executors.vec_forward`), its
 optimizer has a batched rule (:mod:`optarena.study.batched`) and no train/eval switch, and its
-model's parameters and buffers have the shapes of the group's first model.
+model's parameters and buffers have the shapes of the group's first model. A metric-driven
+schedule (``reduce-on-plateau``) groups: the host steps each trial's own schedule once per
+epoch with its validation loss, as the serial trainer does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from optarena import optim
 from optarena.study.batched import UnsupportedError, rule_for
 from optarena.study.batched.group import family_key
 from optarena.study.executors.base import Job
+from optarena.study.executors.vec_forward import functional_base, mask_call_order
 from optarena.train.materials import check_optimizer_and_schedule, param_groups, resolve_task
 
 
@@ -49,6 +52,8 @@ class Member:
     model: nn.Module
     optimizer: torch.optim.Optimizer
     schedule: Any
+    #: the global CPU RNG state right after the model was built (where dropout draws start)
+    rng: torch.Tensor | None = None
 
 
 @dataclass
@@ -62,6 +67,10 @@ class GroupSetup:
     batch_size: int
     device: torch.device
     members: list[Member]
+    #: the meta model the group calls functionally (dropout replaced by masks)
+    base: nn.Module | None = None
+    #: the dropout masks in forward order with their shapes (vec_forward.mask_call_order)
+    mask_order: list[tuple[str, float, tuple[int, ...]]] | None = None
 
 
 def _signature(model: nn.Module) -> list[tuple[str, tuple[int, ...], torch.dtype]]:
@@ -69,15 +78,23 @@ def _signature(model: nn.Module) -> list[tuple[str, tuple[int, ...], torch.dtype
 
 
 def _why_not(model: nn.Module, optimizer: torch.optim.Optimizer, schedule: Any) -> str | None:
-    if any(isinstance(m, nn.modules.dropout._DropoutNd) and m.p > 0 for m in model.modules()):
-        return "dropout"
+    if any(
+        isinstance(m, nn.modules.dropout._DropoutNd) and type(m) is not nn.Dropout and m.p > 0
+        for m in model.modules()
+    ):
+        return "dropout other than nn.Dropout"
+    if any(
+        isinstance(m, (nn.MultiheadAttention, nn.TransformerEncoderLayer))
+        and getattr(m, "dropout", 0) not in (0, 0.0)
+        and not isinstance(getattr(m, "dropout", 0), nn.Module)
+        for m in model.modules()
+    ):
+        return "attention dropout"
     if any(
         isinstance(m, nn.modules.batchnorm._BatchNorm) and m.momentum is None
         for m in model.modules()
     ):
         return "batch-norm with a cumulative average"
-    if getattr(schedule, "metric_driven", False):
-        return "metric-driven schedule"
     if callable(getattr(optimizer, "train", None)):
         return "optimizer with a train/eval switch"
     try:
@@ -93,6 +110,8 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
     try:
         first = jobs[0].config
         task = resolve_task(first)
+        if getattr(task, "custom", False):  # a user's loss/metric: the serial trainer's path
+            return None, list(jobs)
         dataset = task.load_data(
             data_dir=first.data_dir, download=first.download, subset=first.subset, seed=0
         )
@@ -110,6 +129,7 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
             schedule = check_optimizer_and_schedule(c)
             torch.manual_seed(c.seed)
             model = task.build_model(dataset).to(device)
+            rng = torch.get_rng_state()
             groups = param_groups(model, c.no_decay_norm_bias)
             optimizer = optim.create(c.optimizer, groups, lr=c.lr, **c.opt)
         except Exception:
@@ -119,9 +139,16 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
         if _why_not(model, optimizer, schedule) or _signature(model) != signature:
             serial.append(job)
             continue
-        members.append(Member(job, model, optimizer, schedule))
+        members.append(Member(job, model, optimizer, schedule, rng))
     if not members:
         return None, serial
+    base, masks = functional_base(members[0].model)
+    try:
+        order = mask_call_order(base, masks, example_inputs(dataset, transform))
+    except Exception:  # a model that cannot be traced on meta tensors
+        order = None
+    if order is None:  # a dropout called twice or not at all: its draws cannot be replayed
+        return None, serial + [m.job for m in members]
     # trials of one optimizer family side by side: each family updates a slice, not a gather
     members.sort(key=lambda m: family_key(m.optimizer, list(m.model.parameters())))
     setup = GroupSetup(
@@ -132,8 +159,17 @@ def build_group(jobs: list[Job], device: torch.device) -> tuple[GroupSetup | Non
         batch_size=first.batch_size or task.batch_size,
         device=device,
         members=members,
+        base=base,
+        mask_order=order,
     )
     return setup, serial
+
+
+def example_inputs(dataset: data_lib.Dataset, transform: Any) -> torch.Tensor:
+    """Two prepared training inputs as meta tensors (for tracing shapes)."""
+    x = dataset.train.x[:2]
+    x = transform(x, seed=0, epoch=0, batch_index=0, train=False) if transform else x.float()
+    return x.to("meta")
 
 
 def lr_table(members: list[Member], start_step: int, epoch: int, steps: int) -> torch.Tensor:

@@ -6,22 +6,28 @@ their optimizers, learning rates, schedules and seeds. The group keeps its param
 (:mod:`~optarena.study.executors.vec_engine`), updates all trials with batched optimizers
 (:mod:`optarena.study.batched`), reads the device once per epoch and checkpoints per epoch
 (:mod:`~optarena.study.executors.vec_run`). Its numbers equal the serial trainer's to float
-tolerance (``tests/study/test_vectorized*.py``). A group's process uses the trials' thread count
-(one by default: on a shared machine more threads measured slower). A trial that cannot group (see
-:mod:`~optarena.study.executors.vec_setup`) runs on the serial path. A group that runs out of
-GPU memory is split in halves and retried.
+tolerance (``tests/study/test_vectorized*.py``). A CPU group whose trials ask for the default one
+thread uses every core where a one-time probe finds that faster
+(:mod:`~optarena.study.executors.vec_threads`; on a busy machine one thread wins). A trial that
+cannot group (see :mod:`~optarena.study.executors.vec_setup`) runs on the serial path. A group
+holds at most :data:`MAX_GROUP` trials and at most what a memory estimate allows
+(:mod:`~optarena.study.executors.vec_memory`); one that still runs out of GPU memory is split in
+halves and retried.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import torch
 
 from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
-from optarena.study.executors.vec_setup import build_group, group_key
+from optarena.study.executors.local import usable_cores
+from optarena.study.executors.vec_memory import group_limit, trial_bytes
+from optarena.study.executors.vec_setup import GroupSetup, build_group, example_inputs, group_key
 from optarena.train.device import resolve_device, set_threads
 
 #: the largest group trained at once (more trials of one key form several groups)
@@ -48,23 +54,55 @@ class VectorizedExecutor(Executor):
 
 
 def run_group(jobs: list[Job], on_event: TrialEventFn | None = None) -> Iterator[Outcome]:
-    """Train ``jobs`` (one group key) together; yields one outcome per job."""
-    from optarena.store import open_store
-
-    set_threads(jobs[0].config.threads)
+    """Train ``jobs`` (one group key) together, in as many groups as memory asks
+    (:mod:`~optarena.study.executors.vec_memory`); yields one outcome per job."""
     device = resolve_device(jobs[0].config.device)
     setup, serial = build_group(jobs, device)
     for job in serial:
         yield run_job(job, on_event)
     if setup is None:
         return
+    choices = thread_choices(jobs[0].config.threads, device)
+    if len(choices) == 1:
+        set_threads(choices[0])
+        choices = ()
+    size = group_limit(setup_bytes(setup), device, len(setup.members))
+    for start in range(0, len(setup.members), size):
+        part = replace(setup, members=setup.members[start : start + size])
+        yield from _run_setup(part, on_event, choices)
+
+
+def thread_choices(threads: int, device: torch.device) -> tuple[int, ...]:
+    """Intra-op thread counts a group may use: one or every usable core on a CPU when the trials
+    ask for the default one thread (a group takes the place of ``local``'s one process per
+    core; :mod:`~optarena.study.executors.vec_threads` probes which pays), else theirs."""
+    cores = usable_cores()
+    if device.type == "cpu" and threads == 1 and cores > 1:
+        return (1, cores)
+    return (threads,)
+
+
+def setup_bytes(setup: GroupSetup) -> int:
+    """:func:`vec_memory.trial_bytes` of one trial of ``setup``."""
+    assert setup.base is not None
+    example = example_inputs(setup.dataset, setup.transform)
+    batch = torch.empty((setup.batch_size, *example.shape[1:]), dtype=example.dtype, device="meta")
+    dtype = next(setup.base.parameters()).dtype if list(setup.base.parameters()) else example.dtype
+    return trial_bytes(setup.base, batch, torch.empty((), dtype=dtype).element_size())
+
+
+def _run_setup(
+    setup: GroupSetup, on_event: TrialEventFn | None, threads: tuple[int, ...] = ()
+) -> Iterator[Outcome]:
+    from optarena.store import open_store
+
     members = [m.job for m in setup.members]
     emit = on_event or (lambda trial_id, event, payload: None)
     with open_store(members[0].store_path) as store:
         try:
             from optarena.study.executors.vec_run import GroupRun
 
-            results = GroupRun(setup, store, emit).run()
+            results = GroupRun(setup, store, emit, threads).run()
         except torch.cuda.OutOfMemoryError:
             if len(members) == 1:
                 raise

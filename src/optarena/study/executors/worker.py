@@ -10,7 +10,8 @@ the store and no row can be written once the runner is gone.
 
 Messages (worker -> runner): ``("rows", trial_id, rows)`` and ``("truncate", trial_id,
 after_epoch)`` (each answered by ``("ack", error_or_None, threads)``), ``("event", trial_id,
-event, payload)`` and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads)``
+event, payload)`` and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads,
+shipped)`` (``shipped``: a pickled session task, :func:`optarena.tasks.shipment`, or None)
 to run a job with that many intra-op threads, ``None`` to exit.
 """
 
@@ -108,6 +109,20 @@ def run_one(conn: Any, job: Job, threads: int) -> Outcome:
     return Outcome(job.trial_id, result.state, dict(result.summary))
 
 
+def _received(job: Job, shipped: bytes | None) -> Outcome | None:
+    """Register a task defined in the runner (a notebook cell); a failed outcome if it cannot
+    be unpickled here."""
+    if shipped is None:
+        return None
+    try:
+        from optarena import tasks
+
+        tasks.receive(shipped)
+    except Exception:
+        return Outcome(job.trial_id, "failed", {}, traceback.format_exc())
+    return None
+
+
 def main(conn: Any, lifeline: Any) -> None:
     """A worker's life: take jobs from ``conn`` until told to stop or the runner is gone."""
     die_with(lifeline)
@@ -120,8 +135,8 @@ def main(conn: Any, lifeline: Any) -> None:
             return
         if message is None:
             return
-        job, threads = message
-        outcome = run_one(conn, job, threads)
+        job, threads, shipped = message
+        outcome = _received(job, shipped) or run_one(conn, job, threads)
         try:
             conn.send(("done", outcome, cpu_seconds()))
         except OSError:

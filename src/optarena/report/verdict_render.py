@@ -1,0 +1,96 @@
+"""The "How sure?" figures through the report's per-figure cache (``figures.FigureSpec`` and
+``render.render_figures``): each figure is keyed by a digest of the numbers it draws, so a
+rebuilt report redraws only the figures whose numbers changed, in parallel worker processes.
+
+They sit beside the study figures with a manifest of their own (``MANIFEST``), so the study
+figures' cache (``figures.json``) and this one never remove each other's files. The section's
+Markdown and HTML hold a placeholder per figure until ``render`` fills in the image (or drops
+it when the figure does not apply).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optarena.fingerprint import digest
+from optarena.report.figures import FigureSpec
+
+MANIFEST = "verdict-figures.json"
+
+
+@dataclass
+class PendingFigures:
+    """Figures asked for while the section is laid out, drawn together by ``render``."""
+
+    specs: list[FigureSpec] = field(default_factory=list)
+
+    def add(self, md: list[str], parts: list[str], name: str, function: str, *args: Any) -> None:
+        """Ask for ``verdict_figs.<function>(*args)`` as figure ``name`` at this place."""
+        key = digest([function, _plain(args)])
+        self.specs.append(
+            FigureSpec(name, name, "", _Draw(function, args), lambda _data, key=key: key)
+        )
+        md.append(_token(name))
+        parts.append(_token(name))
+
+    def render(
+        self, md: list[str], parts: list[str], out: Path, formats: tuple[str, ...]
+    ) -> list[Path]:
+        """Draw (or reuse) every figure, put them in place; returns the files written."""
+        from optarena.report.render import render_figures
+
+        records = render_figures(
+            None,  # type: ignore[arg-type]  (the specs draw their own numbers, not the study)
+            self.specs,
+            out,
+            formats=formats,
+            manifest_name=MANIFEST,
+        )
+        done = {r.name: r for r in records}
+        files: list[Path] = []
+        for spec in self.specs:
+            record = done.get(spec.name)
+            image_md, image_html = "", ""
+            if record is not None:
+                files += [p for p in (record.png, record.svg) if p is not None]
+                image_md = f"![{spec.name}]({spec.name}.png)\n"
+                data = base64.b64encode(record.png.read_bytes()).decode("ascii")
+                alt = html.escape(spec.name)
+                image_html = f"<img alt='{alt}' src='data:image/png;base64,{data}'>"
+            md[md.index(_token(spec.name))] = image_md
+            parts[parts.index(_token(spec.name))] = image_html
+        return files
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """``verdict_figs.<function>(*args)``, ignoring the study data the renderer passes."""
+
+    function: str
+    args: tuple[Any, ...]
+
+    def __call__(self, _data: Any) -> Any:
+        from optarena.report import verdict_figs
+
+        return getattr(verdict_figs, self.function)(*self.args)
+
+
+def _token(name: str) -> str:
+    return f"\x00figure:{name}\x00"
+
+
+def _plain(value: Any) -> Any:
+    """What a figure draws, as JSON-able values (frames in full, at full precision)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.to_json(orient="split", double_precision=15)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
