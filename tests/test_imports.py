@@ -11,6 +11,8 @@ import sys
 import pytest
 
 HEAVY = ("matplotlib", "pandas", "scipy", "sklearn")
+#: what the help has no use for: markdown rendering, pretty tracebacks, HTTP serving
+NOT_FOR_HELP = ("markdown_it", "pygments", "attr", "http")
 
 
 def imported_after(code: str) -> set[str]:
@@ -32,7 +34,32 @@ def test_help_imports_no_torch_and_no_heavy_library() -> None:
     code = "from optarena.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     loaded = imported_after(code)
     assert "typer" in loaded  # the probe really ran the command line
-    assert not loaded & {"torch", *HEAVY}, sorted(loaded & {"torch", *HEAVY})
+    assert not loaded & {"torch", *HEAVY, *NOT_FOR_HELP}, sorted(
+        loaded & {"torch", *HEAVY, *NOT_FOR_HELP}
+    )
+
+
+def test_deferred_class_imports_the_real_class_on_first_use() -> None:
+    from optarena.cli.help_render import deferred_class
+
+    stand_in = deferred_class("fractions", "Fraction")
+    assert stand_in(3, 6) == 0.5
+    assert stand_in.from_float(0.25) == 0.25  # class attributes come from the real class
+    with pytest.raises(AttributeError):
+        stand_in.no_such_attribute  # noqa: B018
+
+
+def test_help_is_drawn_without_importing_rich_markdown() -> None:
+    code = (
+        "import contextlib, io\nfrom optarena.cli import main\nbuf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n    try:\n        main(['compare', '--help'])\n"
+        "    except SystemExit:\n        pass\n"
+        "assert '--executor' in buf.getvalue(), buf.getvalue()\n"
+        "import typer.rich_utils as r\nprint(type(r.Markdown('*x*')).__module__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("rich.markdown")  # the stand-in gives the real class
 
 
 @pytest.mark.parametrize("module", ["optarena.optim", "optarena.schedules"])

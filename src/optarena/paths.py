@@ -15,6 +15,9 @@ from pathlib import Path
 
 MAX_NAME = 200
 
+#: the results store used when no ``--store`` is given (re-exported by :mod:`optarena.store`)
+DEFAULT_STORE = Path("runs/optarena.db")
+
 
 def check_name(name: object, kind: str = "study name") -> str:
     """``name`` when it is a usable single path component, else a ``ValueError`` saying why."""

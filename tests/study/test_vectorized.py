@@ -69,22 +69,3 @@ def test_vectorized_equals_serial_for_several_optimizers(
     assert vc.keys() == sc.keys()
     for key, value in sc.items():
         assert math.isclose(vc[key], value, rel_tol=1e-4, abs_tol=1e-5), key
-
-
-def test_auto_runs_vectorized_groups_on_a_gpu_and_the_cpu_choice_otherwise(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from optarena.study.executors import auto, make_executor
-    from optarena.study.executors.base import Job
-    from optarena.train import TrialConfig
-
-    config = TrialConfig(optimizer="sgd", lr=0.1, task="digits-mlp", device="cpu")
-    job = Job(config.trial_id, config, "s", "final", Path("."), Path("x.db"), "me", 1.0)
-    assert make_executor("auto").name == "auto"
-    assert auto.choice_for(job) == auto.CPU_CHOICE == "local"
-    assert (
-        auto.choice_for(job.__class__(**{**vars(job), "config": config.replace(device="nonsense")}))
-        == "local"
-    )  # a bad device fails inside the trial, not here
-    monkeypatch.setattr(auto, "_on_gpu", lambda job: True)
-    assert auto.choice_for(job) == "vectorized"

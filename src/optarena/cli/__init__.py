@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors (bad flags included) become one ``error: ...``
     line and exit code 2, Ctrl-C one ``interrupted`` line and exit code 130 (``errors.py``)."""
     from optarena.cli.errors import ClickException, user_error
+    from optarena.cli.help_render import load_help_renderer
 
+    load_help_renderer()
     try:
         code = app(args=argv, prog_name="optarena", standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):

@@ -46,7 +46,7 @@ def compare(
         None, help="Study name in the store (default: file stem or 'default')."
     ),
     executor: str = typer.Option(
-        "auto", help="auto (vectorized on a GPU) | serial | local | ray | vectorized"
+        "auto", help="auto (vectorized groups where they pay) | serial | local | ray | vectorized"
     ),
     workers: int = typer.Option(None, help="Parallel trials (default: CPU cores)."),
     address: str = typer.Option(None, help="Ray cluster address (default: start a local Ray)."),

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from optarena.cli.output import console, print_json, print_table
+from optarena.cli.output import print_json, print_table, stdout_console
 
 
 class Format(str, Enum):
@@ -17,6 +17,7 @@ class Format(str, Enum):
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
+    console = stdout_console()
     console.print(f"[bold]{summary['name']}[/bold]  ({summary['format']}, {summary['source']})")
     console.print(
         f"{summary['num_classes']} classes, input {tuple(summary['input_shape'])} "
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         else:
             _print_summary(summary)
             if grid is not None:
-                console.print(f"sample grid saved to {summary['grid']}")
+                stdout_console().print(f"sample grid saved to {summary['grid']}")
 
     @data_app.command("download")
     def download_cmd(
@@ -107,4 +108,4 @@ def register(app: typer.Typer) -> None:
         from optarena.data import download
 
         folder = download(name, data_dir)
-        console.print(f"{name}: files verified in {folder}")
+        stdout_console().print(f"{name}: files verified in {folder}")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from optarena.cli.output import console, print_json, print_table
-from optarena.store import DEFAULT_STORE
+from optarena.cli.output import print_json, print_table, stdout_console
+from optarena.paths import DEFAULT_STORE
 
 
 class Format(str, Enum):
@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         with open_store(store, synchronous="NORMAL") as db:
             summary = import_algoperf(db, folder, prefix=prefix, metrics=metrics)
         took = time.perf_counter() - start
+        console = stdout_console()
         console.print(
             f"imported {summary.trials} trials ({summary.rows} metric rows) in {took:.1f} s "
             f"into {store}: {', '.join(summary.studies)}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import typer
@@ -11,6 +9,9 @@ import typer
 
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``directory`` over HTTP until Ctrl-C (loopback unless ``host`` says otherwise)."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
     handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
     with ThreadingHTTPServer((host, port), handler) as server:
         typer.echo(f"serving http://{host}:{server.server_address[1]}/report.html (Ctrl-C stops)")

@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from optarena.store import DEFAULT_STORE
+from optarena.paths import DEFAULT_STORE
 
 
 class Format(str, Enum):

@@ -8,7 +8,6 @@ import typer
 
 from optarena.cli.output import print_json
 from optarena.cli.params import parse_params
-from optarena.cli.progress import TrialProgress
 
 DEFAULT_OUT = Path("runs")
 
@@ -76,6 +75,7 @@ def train(
     )
     if seed < 0:
         raise ValueError(f"--seed must be a non-negative integer, got {seed}")
+    from optarena.cli.progress import TrialProgress
     from optarena.study.validate import check_trials
 
     check_trials([config])

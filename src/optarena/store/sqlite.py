@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optarena.errors import unknown_name
+from optarena.paths import DEFAULT_STORE
 from optarena.store.hashing import canonical, config_hash
 from optarena.store.metrics import MetricsMixin
 from optarena.store.records import (
@@ -41,7 +42,6 @@ from optarena.store.schema import SCHEMA_VERSION, check_version, ensure_schema
 if TYPE_CHECKING:
     import pandas as pd
 
-DEFAULT_STORE = Path("runs/optarena.db")
 BUSY_TIMEOUT_S = 60.0
 
 States = TrialState | str | Iterable[TrialState | str] | None

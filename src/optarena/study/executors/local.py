@@ -86,6 +86,16 @@ class LocalExecutor(Executor):
 
     # --- workers ----------------------------------------------------------------------------
 
+    @property
+    def context(self) -> Any:
+        """The multiprocessing context workers start from (the fork server's where there is
+        one); ``auto`` starts its group processes from it too."""
+        return self._ctx
+
+    def start_fork_server(self, job: Job) -> None:
+        """Start the preloading fork server for ``job``'s study, unless it runs already."""
+        self._start_fork_server(job)
+
     def _start_fork_server(self, job: Job) -> None:
         if self._ctx.get_start_method() != "forkserver":
             return
