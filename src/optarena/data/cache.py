@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from optarena.atomic import torch_save
 from optarena.data.decode import Decoded
 
 VERSION = 1
@@ -70,6 +71,4 @@ def save_entries(path: Path, entries: dict[str, Decoded]) -> None:
         "errors": {k: d.error for k, d in entries.items() if d.array is None},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    torch.save(blob, tmp)
-    os.replace(tmp, path)
+    torch_save(blob, path)

@@ -20,7 +20,15 @@ from typing import Any
 
 import torch
 
-from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+from optarena.study.executors.base import (
+    HALTED,
+    Executor,
+    Job,
+    Outcome,
+    TrialEventFn,
+    failed_outcome,
+    run_job,
+)
 from optarena.study.executors.vec_setup import build_group, group_key
 from optarena.train.device import resolve_device, set_threads
 
@@ -76,7 +84,12 @@ def run_group(jobs: list[Job], on_event: TrialEventFn | None = None) -> Iterator
                 outcomes += list(run_group(part, on_event))
             yield from outcomes
             return
-        except Exception:
+        except Exception as exc:
+            halted = failed_outcome(members[0].trial_id, exc)
+            if halted.state == HALTED:  # a full disk: the runner releases them and stops
+                for job in members:
+                    yield Outcome(job.trial_id, HALTED, halted.summary, halted.error)
+                return
             error = traceback.format_exc()
             for job in members:
                 store.finish(job.trial_id, "failed", {}, error=error, owner=job.owner)
