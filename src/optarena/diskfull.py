@@ -9,7 +9,9 @@ stops, and the command prints one ``error:`` line. Rerunning it continues where 
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+from pathlib import Path
 
 #: ``errno`` values that stop a study instead of failing a trial.
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
@@ -29,6 +31,20 @@ def storage_error(exc: BaseException | None) -> OSError | None:
         if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
             return exc
         exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def unwritable(path: Path) -> OSError | None:
+    """Why a file cannot be created or written at ``path`` (read-only file system, no write
+    permission on its folder), as an ``OSError`` naming ``path``; None when nothing is seen."""
+    folder = path.parent if not path.is_dir() else path
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     return None
 
 

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from optarena.diskfull import unwritable
 from optarena.errors import unknown_name
 from optarena.store.hashing import canonical, config_hash
 from optarena.store.metrics import MetricsMixin
@@ -95,9 +96,15 @@ class Store(MetricsMixin):
             conn = _connect_read_only(self.path)
             self._conn, self._pid = conn, os.getpid()
             return conn
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.OperationalError as exc:  # "unable to open database file": say why
+            problem = unwritable(self.path)
+            if problem is None:
+                raise
+            raise problem from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -111,6 +118,9 @@ class Store(MetricsMixin):
             ensure_schema(conn, str(self.path))
         except sqlite3.DatabaseError as exc:
             conn.close()
+            problem = unwritable(self.path) if isinstance(exc, sqlite3.OperationalError) else None
+            if problem is not None:
+                raise problem from exc
             raise ValueError(f"cannot open results store {self.path}: {exc}") from exc
         except BaseException:
             conn.close()
