@@ -16,45 +16,9 @@ import pytest
 
 from optarena.store import Store
 
+from .tiny_study import leftovers, study_args, study_numbers, study_states
+
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
-
-
-def _study(out: Path, *extra: str) -> list[str]:
-    return ["compare", "--task", "digits-mlp", "--epochs", "2", "--subset", "64", "--batch-size",
-            "32", "--optimizers", "sgd,adam", "--seeds", "1", "--executor", "serial",
-            "--out", str(out), "--no-report", *extra]  # fmt: skip
-
-
-def _numbers(out: Path) -> dict[str, list]:
-    """Each trial's epoch metrics and test accuracy (no wall times)."""
-    with Store(out / "optarena.db", read_only=True) as store:
-        frame = store.metrics_frame(study="default", level="epoch")
-        frame = frame[frame["name"] != "wall_s"].sort_values(["trial_id", "epoch", "split", "name"])
-        trials = store.trials("default")
-        result = {t.id: [t.state.value, (t.summary or {}).get("test_acc")] for t in trials}
-    for trial_id, rows in frame.groupby("trial_id"):
-        result[str(trial_id)].append(rows[["epoch", "split", "name", "value"]].values.tolist())
-    return result
-
-
-def _states(out: Path) -> list[str]:
-    with Store(out / "optarena.db", read_only=True) as store:
-        return sorted(t.state.value for t in store.trials("default"))
-
-
-def _leftovers(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if ".tmp" in p.name]
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
-    """The numbers of the study run without any fault."""
-    from .conftest import run_cli
-
-    out = tmp_path_factory.mktemp("reference") / "out"
-    result = run_cli(*_study(out))
-    assert result.code == 0, result.err
-    return _numbers(out)
 
 
 def _fail_on_call(n: int, real, exc: BaseException, partial: bytes = b"PK\x03\x04half"):
@@ -85,16 +49,16 @@ def test_checkpoint_write_on_full_disk(cli, in_tmp, monkeypatch, reference, nth)
     out = in_tmp / "out"
     fake, calls = _fail_on_call(nth, torch.save, ENOSPC)
     monkeypatch.setattr(torch, "save", fake)
-    line = cli(*_study(out)).one_error()
+    line = cli(*study_args(out)).one_error()
     assert calls[0] == nth
     assert "disk is full" in line and "run the command again" in line, line
-    assert _leftovers(in_tmp.parent) == []
-    assert "failed" not in _states(out)
+    assert leftovers(in_tmp.parent) == []
+    assert "failed" not in study_states(out)
     monkeypatch.undo()
-    rerun = cli(*_study(out))
+    rerun = cli(*study_args(out))
     assert rerun.code == 0, rerun.err
-    assert _numbers(out) == reference
-    assert _leftovers(in_tmp.parent) == []
+    assert study_numbers(out) == reference
+    assert leftovers(in_tmp.parent) == []
 
 
 def test_store_write_on_full_disk(cli, in_tmp, monkeypatch, reference):
@@ -111,12 +75,12 @@ def test_store_write_on_full_disk(cli, in_tmp, monkeypatch, reference):
         return real(self, trial_id, rows)
 
     monkeypatch.setattr(Store, "log_metrics", full)
-    line = cli(*_study(out)).one_error()
+    line = cli(*study_args(out)).one_error()
     assert "disk is full" in line, line
-    assert "failed" not in _states(out)
+    assert "failed" not in study_states(out)
     monkeypatch.undo()
-    assert cli(*_study(out)).code == 0
-    assert _numbers(out) == reference
+    assert cli(*study_args(out)).code == 0
+    assert study_numbers(out) == reference
 
 
 def test_report_on_full_disk(cli, in_tmp, monkeypatch):
@@ -125,7 +89,7 @@ def test_report_on_full_disk(cli, in_tmp, monkeypatch):
     from matplotlib.figure import Figure
 
     out, report = in_tmp / "out", in_tmp / "report"
-    assert cli(*_study(out)).code == 0
+    assert cli(*study_args(out)).code == 0
     before = {p for p in in_tmp.parent.rglob("*") if p.is_file()}
     fake, calls = _fail_on_call(2, Figure.savefig, ENOSPC, partial=b"<svg")
     monkeypatch.setattr(Figure, "savefig", fake)
@@ -133,7 +97,7 @@ def test_report_on_full_disk(cli, in_tmp, monkeypatch):
     line = cli(*args).one_error()
     assert "disk is full" in line, line
     written = {p for p in in_tmp.parent.rglob("*") if p.is_file()} - before
-    assert _leftovers(in_tmp.parent) == []
+    assert leftovers(in_tmp.parent) == []
     for path in written:  # whatever is there is whole: no truncated figure
         data = path.read_bytes()
         assert data not in (b"<svg", b"PK\x03\x04half"), path
@@ -142,7 +106,7 @@ def test_report_on_full_disk(cli, in_tmp, monkeypatch):
     assert not (report / "report.html").exists()
     monkeypatch.undo()
     assert cli(*args).code == 0
-    assert (report / "report.html").is_file() and _leftovers(in_tmp.parent) == []
+    assert (report / "report.html").is_file() and leftovers(in_tmp.parent) == []
 
 
 def test_text_file_on_full_disk_keeps_the_old_file(tmp_path, monkeypatch):

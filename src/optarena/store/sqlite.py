@@ -13,6 +13,7 @@ stored as NULL (SQLite has no NaN) and read back as NaN.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -118,7 +119,7 @@ class Store(MetricsMixin):
             ensure_schema(conn, str(self.path))
         except sqlite3.DatabaseError as exc:
             conn.close()
-            problem = unwritable(self.path) if isinstance(exc, sqlite3.OperationalError) else None
+            problem = unwritable(self.path)  # a read-only file system or folder: say so
             if problem is not None:
                 raise problem from exc
             raise ValueError(f"cannot open results store {self.path}: {exc}") from exc
@@ -431,13 +432,22 @@ def _check_lease(owner: str, lease_s: float) -> None:
         raise ValueError(f"lease_s must be positive, not {lease_s!r}")
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A ``mode=ro`` connection to an optarena store (https://www.sqlite.org/uri.html)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _connect_read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to an optarena store (https://www.sqlite.org/uri.html). On a
+    read-only file system, where SQLite cannot create the WAL index, the file is opened as
+    ``immutable`` (nobody can change it there)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            problem = unwritable(path)
+            if immutable or problem is None or problem.errno != errno.EROFS:
+                raise
+            conn.close()
+            return _connect_read_only(path, immutable=True)
         if version == 0:
             raise ValueError(f"{path} is not an optarena results store")
         check_version(conn, version, str(path))
