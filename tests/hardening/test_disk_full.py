@@ -40,11 +40,13 @@ def _fail_on_call(n: int, real, exc: BaseException, partial: bytes = b"PK\x03\x0
     return fake, calls
 
 
-def test_checkpoint_write_on_full_disk(cli, in_tmp, monkeypatch, reference, nth=3):
-    """The third checkpoint write (the first trial's second epoch) fails: exit 2, one error line, no temporary file, no trial
-    recorded failed; the rerun continues to the undisturbed numbers."""
+def test_checkpoint_write_on_full_disk(cli, in_tmp, monkeypatch, reference):
+    """The third checkpoint write (in the first trial's second epoch) fails: exit 2, one error
+    line, no temporary file, no trial recorded failed; the rerun continues to the undisturbed
+    numbers."""
     import torch
 
+    nth = 3
     out = in_tmp / "out"
     fake, calls = _fail_on_call(nth, torch.save, ENOSPC)
     monkeypatch.setattr(torch, "save", fake)
