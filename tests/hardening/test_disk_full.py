@@ -143,3 +143,19 @@ def test_stale_temporary_of_a_killed_writer_is_swept(tmp_path):
     atomic.write_bytes(target, b"whole")
     assert target.read_bytes() == b"whole"
     assert not dead.exists() and live.exists()
+
+
+def test_decode_cache_on_full_disk_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    """The decoded-image cache is optional: a full disk only skips it (no temporary left)."""
+    import numpy as np
+    import torch
+
+    from optarena.data import cache
+    from optarena.data.decode import Decoded
+
+    fake, calls = _fail_on_call(1, torch.save, ENOSPC)
+    monkeypatch.setattr(torch, "save", fake)
+    entries = {"a.png": Decoded(np.zeros((1, 4, 4), np.uint8), (4, 4), "L")}
+    with pytest.warns(UserWarning, match="not cached"):
+        cache.save_entries(tmp_path / "c" / "cache.pt", entries)
+    assert calls[0] == 1 and list((tmp_path / "c").iterdir()) == []
