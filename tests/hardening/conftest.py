@@ -77,3 +77,14 @@ def user_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[st
         return name
 
     return make
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+    """The numbers of ``tiny_study.study_args`` run without any fault (issue 20, disk full)."""
+    from .tiny_study import study_args, study_numbers
+
+    out = tmp_path_factory.mktemp("reference") / "out"
+    result = run_cli(*study_args(out))
+    assert result.code == 0, result.err
+    return study_numbers(out)

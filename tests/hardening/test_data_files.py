@@ -74,7 +74,9 @@ def test_a_label_far_beyond_the_examples_is_refused(tmp_path):
     from optarena.data import load
 
     x = np.zeros((4, 3), np.float32)
-    np.savez(tmp_path / "d.npz", x=x, y=np.array([0, 1, 0, 10**9]))
+    # 10**6 is far enough beyond 4 examples; 10**9 (the report's case) would, without the
+    # check, take gigabytes before failing
+    np.savez(tmp_path / "d.npz", x=x, y=np.array([0, 1, 0, 10**6]))
     with pytest.raises(ValueError, match="label"):
         load(tmp_path / "d.npz")
     np.savez(tmp_path / "ok.npz", x=np.zeros((20, 3), np.float32), y=np.arange(20) % 7)

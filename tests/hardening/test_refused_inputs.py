@@ -136,8 +136,12 @@ def test_read_only_store_is_one_error_line(cli, in_tmp):
         store.parent.chmod(0o700)
 
 
-def test_report_port_out_of_range(cli, in_tmp):
-    cli("report", "s", "--serve", "--port", "99999").one_error()
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "x"])
+def test_report_port_out_of_range(cli, in_tmp, port):
+    """Refused as a bad ``--port`` before the store is looked at (the store is missing too,
+    which alone also gives one error line: the line must name the port)."""
+    line = cli("report", "s", "--serve", "--port", port).one_error()
+    assert "--port" in line, line
 
 
 def test_data_inspect_negative_image_size(cli, in_tmp):

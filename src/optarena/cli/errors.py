@@ -18,7 +18,8 @@ except ImportError:  # pragma: no cover
 __all__ = ["ClickException", "user_error"]
 
 _OS_HINTS = {
-    errno.ENOSPC: "the disk is full",
+    errno.ENOSPC: "the disk is full (free some space, then run the command again: it resumes)",
+    errno.EDQUOT: "the disk quota is used up (free some space, then run the command again)",
     errno.EROFS: "the file system is read-only",
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",

@@ -49,5 +49,8 @@ def register(app: typer.Typer) -> None:
         title = textwrap.fill(f"{name} (base_lr={base_lr:g}{shown})", width=64)
         fig = schedules.plot(schedule, steps, title=title, log_y=log_y)
         out.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out, dpi=120)
+        from optarena.atomic import replacing
+
+        with replacing(out) as tmp:
+            fig.savefig(tmp, dpi=120)
         typer.echo(f"wrote {out}")

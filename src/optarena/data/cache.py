@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from optarena.atomic import torch_save
 from optarena.data.decode import Decoded
+from optarena.diskfull import storage_error
 
 VERSION = 1
 
@@ -56,7 +59,8 @@ def load_entries(path: Path) -> dict[str, Decoded]:
 
 
 def save_entries(path: Path, entries: dict[str, Decoded]) -> None:
-    """Write the entries atomically (temporary file, then rename)."""
+    """Write the entries atomically (temporary file, then rename); on a full or read-only
+    disk they are not cached (a warning says so)."""
     good = [(k, d) for k, d in entries.items() if d.array is not None]
     if good:
         x = torch.from_numpy(np.stack([d.array for _, d in good]))
@@ -69,7 +73,12 @@ def save_entries(path: Path, entries: dict[str, Decoded]) -> None:
         "modes": [d.mode for _, d in good],
         "errors": {k: d.error for k, d in entries.items() if d.array is None},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    torch.save(blob, tmp)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch_save(blob, path)
+    except OSError as exc:  # a cache is optional: a full or read-only disk only costs time
+        if storage_error(exc) is None:
+            raise
+        warnings.warn(
+            f"decoded images not cached ({exc}); they are decoded again next time", stacklevel=2
+        )

@@ -40,6 +40,11 @@ def save_grid(
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", dpi=80)
-    plt.close(fig)
+    from optarena.atomic import replacing
+
+    try:
+        with replacing(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=80)
+    finally:
+        plt.close(fig)
     return path

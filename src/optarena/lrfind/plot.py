@@ -51,7 +51,10 @@ def plot_lr_find(
     ax.legend(loc="best")
     _clip_y(ax, smoothed[shown])
     if path is not None:
-        fig.savefig(path, dpi=120)
+        from optarena.atomic import replacing
+
+        with replacing(path) as tmp:
+            fig.savefig(tmp, dpi=120)
     return fig
 
 

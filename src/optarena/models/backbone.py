@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -195,9 +194,9 @@ def extract_features(
         features = Split(x.float().contiguous(), split.y.clone())
         if disk_cache:
             file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_suffix(f".{os.getpid()}.tmp")
-            torch.save({"x": features.x, "y": features.y}, tmp)
-            os.replace(tmp, file)
+            from optarena.atomic import torch_save
+
+            torch_save({"x": features.x, "y": features.y}, file)
     _MEMORY[key] = features
     while len(_MEMORY) > _MEMORY_SIZE:
         _MEMORY.popitem(last=False)

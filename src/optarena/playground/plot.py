@@ -130,7 +130,10 @@ def plot_playground(
     if suffix == ".gif":
         _save_gif(fig, lines, Path(path), frames, fps)
     elif path is not None:
-        fig.savefig(path, dpi=110)
+        from optarena.atomic import replacing
+
+        with replacing(path) as tmp:
+            fig.savefig(tmp, dpi=110)
     return fig
 
 
@@ -146,5 +149,8 @@ def _save_gif(
         return [line for line, _ in lines]
 
     anim = FuncAnimation(fig, update, frames=list(ends), blit=False, repeat=False)
-    anim.save(path, writer=PillowWriter(fps=fps), dpi=72)
+    from optarena.atomic import replacing
+
+    with replacing(path) as tmp:
+        anim.save(tmp, writer=PillowWriter(fps=fps), dpi=72)
     update(longest)  # leave the figure complete for the caller

@@ -9,6 +9,7 @@ import html
 import json
 from pathlib import Path
 
+from optarena import atomic
 from optarena.analysis.algoperf import algoperf_score, study_targets, trial_hits
 from optarena.report import verdict_figs
 from optarena.report.verdicts import Verdicts, _figure, _html_table, _md_table
@@ -41,10 +42,10 @@ def build_algoperf_report(store: Store, study: str, out: Path) -> Path:
     ]
     times = result.times.loc[result.scores.index].reset_index()
     times = times.rename(columns={times.columns[0]: "submission"})
-    scores.to_csv(out / "scores.csv", index=False)
-    times.to_csv(out / "times_to_target.csv", index=False)
-    (out / "scores.json").write_text(
-        json.dumps({k: float(v) for k, v in result.scores.items()}), encoding="utf-8"
+    atomic.write_text(out / "scores.csv", scores.to_csv(index=False))
+    atomic.write_text(out / "times_to_target.csv", times.to_csv(index=False))
+    atomic.write_text(
+        out / "scores.json", json.dumps({k: float(v) for k, v in result.scores.items()})
     )
     v = Verdicts()
     md = [
@@ -63,11 +64,11 @@ def build_algoperf_report(store: Store, study: str, out: Path) -> Path:
     parts += ["<h2>Seconds to target per workload</h2>", _html_table(times)]
     fig = verdict_figs.time_profile_figure(result.profiles.loc[result.scores.index], study)
     _figure(v, md, parts, out, "performance_profiles", fig)
-    (out / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    atomic.write_text(out / "report.md", "\n".join(md) + "\n")
     page = out / "report.html"
-    page.write_text(
+    atomic.write_text(
+        page,
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(study)}</title>"
         f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>",
-        encoding="utf-8",
     )
     return page

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.report.state import expected_state, up_to_date, write_state
 
 
@@ -81,11 +82,11 @@ def build_report(
         label=metric.label,
         formats=formats_,
     )
-    (out / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
+    atomic.write_text(out / "leaderboard.csv", to_csv(board))
     markdown = render_markdown(data, board, figures) + extra.markdown
-    (out / "report.md").write_text(markdown, encoding="utf-8")
+    atomic.write_text(out / "report.md", markdown)
     text = render_html(data, board, figures, machine_info(), charts, search)
-    page.write_text(verdicts.insert_html(text, extra.html), encoding="utf-8")
+    atomic.write_text(page, verdicts.insert_html(text, extra.html))
     files = [p.name for f in figures for p in (f.png, f.svg) if p is not None]
     write_state(out, expected, files, list(board.columns), records(board))
     return page

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.fingerprint import code_digest, digest
 from optarena.report.data import StudyData
 from optarena.report.figures import PNG_DPI, FigureRecord, FigureSpec
@@ -91,7 +92,9 @@ def render_figures(
                 )
             )
     _remove_stale(out_dir, old, manifest)
-    (out_dir / manifest_name).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    atomic.write_text(
+        out_dir / manifest_name, json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    )
     return records
 
 
@@ -166,9 +169,9 @@ def _draw_one(index: int) -> tuple[str, bool]:
         return spec.name, False
     out_dir: Path = _JOB["out_dir"]
     for fmt in _JOB["formats"]:
-        path = out_dir / f"{spec.name}.{fmt}"
-        if fmt == "png":
-            fig.savefig(path, dpi=PNG_DPI, metadata={"Software": "optarena"})
-        else:
-            fig.savefig(path, metadata={"Date": None})
+        with atomic.replacing(out_dir / f"{spec.name}.{fmt}") as path:
+            if fmt == "png":
+                fig.savefig(path, dpi=PNG_DPI, metadata={"Software": "optarena"})
+            else:
+                fig.savefig(path, metadata={"Date": None})
     return spec.name, True

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from optarena import atomic
 from optarena.analysis import leaderboard
 from optarena.analysis.export import to_markdown
 from optarena.paths import child, owned_page_folder
@@ -132,9 +133,9 @@ def write_trial_data(store: Any, study: str, target: Path) -> None:
         for key in ("best_val_acc", "best_epoch", "test_acc", "final_test_acc", "wall_s"):
             row[key] = summary.get(key)
         rows.append(row)
-    pd.DataFrame(rows).to_csv(target / "trials.csv", index=False)
+    atomic.write_text(target / "trials.csv", pd.DataFrame(rows).to_csv(index=False))
     epochs = store.metrics_frame(study=study, level="epoch")
-    epochs.drop(columns=["step"]).to_csv(target / "epochs.csv", index=False)
+    atomic.write_text(target / "epochs.csv", epochs.drop(columns=["step"]).to_csv(index=False))
 
 
 def _lr_find_section(source: Path, target: Path, rel: str) -> str:
@@ -146,7 +147,8 @@ def _lr_find_section(source: Path, target: Path, rel: str) -> str:
         result = json.loads(file.read_text())
         png = file.with_suffix(".png")
         if png.is_file():
-            shutil.copyfile(png, target / png.name)
+            with atomic.replacing(target / png.name) as tmp:
+                shutil.copyfile(png, tmp)
             lines += [f"![LR range test, {result['optimizer']}]({rel}/{png.name})", ""]
         keys = ("suggested", "valley", "steep", "minimum", "slide")
         values = ", ".join(f"{k} {result[k]:.3g}" for k in keys if result.get(k) is not None)
@@ -209,5 +211,5 @@ def write_results_page(
         ]
     for study in studies:
         lines.append(_study_section(store, study, folder, page.parent, Path(runs_out)))
-    page.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    atomic.write_text(page, "\n".join(lines).rstrip() + "\n")
     return page

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.fingerprint import code_digest, study_fingerprint
 
 STATE_FILE = "report-state.json"
@@ -78,4 +79,4 @@ def write_state(
     """Record that the report in ``out_dir`` was built from ``expected`` (written last, so
     an interrupted build leaves no state that claims it finished)."""
     state = dict(expected, files=list(files), leaderboard={"columns": list(columns), "rows": rows})
-    (Path(out_dir) / STATE_FILE).write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+    atomic.write_text(Path(out_dir) / STATE_FILE, json.dumps(state, indent=1) + "\n")

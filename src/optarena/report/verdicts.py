@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optarena import atomic
 from optarena.analysis.budget import budget_curves
 from optarena.analysis.leaderboard import entry_id, task_of
 from optarena.analysis.stability import flip_warning, stability_by_task
@@ -275,7 +276,7 @@ def build(
             ordered = profiles.loc[scores.index]
             figs.add(md, parts, "time_profiles", "time_profile_figure", ordered, title)
     v.files += figs.render(md, parts, out, formats)
-    (out / "verdicts.json").write_text(json.dumps(v.numbers, default=_json), encoding="utf-8")
+    atomic.write_text(out / "verdicts.json", json.dumps(v.numbers, default=_json))
     v.files.append(out / "verdicts.json")
     parts.append("</section>")
     v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
@@ -298,10 +299,11 @@ def _figure(v: Verdicts, md: list[str], parts: list[str], out: Path, name: str, 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     path = out / f"{name}.png"
-    path.write_bytes(buffer.getvalue())
+    atomic.write_bytes(path, buffer.getvalue())
     v.files.append(path)
     if "svg" in v.formats:
-        fig.savefig(out / f"{name}.svg", format="svg")
+        with atomic.replacing(out / f"{name}.svg") as tmp:
+            fig.savefig(tmp, format="svg")
         v.files.append(out / f"{name}.svg")
     md += [f"![{name}]({name}.png)", ""]
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -309,7 +311,7 @@ def _figure(v: Verdicts, md: list[str], parts: list[str], out: Path, name: str, 
 
 
 def _csv(v: Verdicts, path: Path, frame: pd.DataFrame) -> None:
-    frame.to_csv(path, index=False)
+    atomic.write_text(path, frame.to_csv(index=False))
     v.files.append(path)
 
 

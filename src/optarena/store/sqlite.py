@@ -13,6 +13,7 @@ stored as NULL (SQLite has no NaN) and read back as NaN.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from optarena.diskfull import unwritable
 from optarena.errors import unknown_name
 from optarena.paths import DEFAULT_STORE
 from optarena.store.hashing import canonical, config_hash
@@ -96,9 +98,15 @@ class Store(MetricsMixin):
             conn = _connect_read_only(self.path)
             self._conn, self._pid = conn, os.getpid()
             return conn
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.OperationalError as exc:  # "unable to open database file": say why
+            problem = unwritable(self.path)
+            if problem is None:
+                raise
+            raise problem from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -112,6 +120,9 @@ class Store(MetricsMixin):
             ensure_schema(conn, str(self.path))
         except sqlite3.DatabaseError as exc:
             conn.close()
+            problem = unwritable(self.path)  # a read-only file system or folder: say so
+            if problem is not None:
+                raise problem from exc
             raise ValueError(f"cannot open results store {self.path}: {exc}") from exc
         except BaseException:
             conn.close()
@@ -467,13 +478,22 @@ def _check_lease(owner: str, lease_s: float) -> None:
         raise ValueError(f"lease_s must be positive, not {lease_s!r}")
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A ``mode=ro`` connection to an optarena store (https://www.sqlite.org/uri.html)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _connect_read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to an optarena store (https://www.sqlite.org/uri.html). On a
+    read-only file system, where SQLite cannot create the WAL index, the file is opened as
+    ``immutable`` (nobody can change it there)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            problem = unwritable(path)
+            if immutable or problem is None or problem.errno != errno.EROFS:
+                raise
+            conn.close()
+            return _connect_read_only(path, immutable=True)
         if version == 0:
             raise ValueError(f"{path} is not an optarena results store")
         check_version(conn, version, str(path))

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.study.spec import StudySpec
 
 
@@ -34,7 +35,7 @@ def run_lr_finds(spec: StudySpec, out_dir: Path) -> list[dict[str, Any]]:
         summary = {"optimizer": name, "task": spec.task, **result.summary()}
         curve = {"lrs": _floats(result.lrs), "losses": _floats(result.losses)}
         stem = child(out_dir, f"lr-find-{name.replace(':', '_')}", kind="optimizer name")
-        stem.with_suffix(".json").write_text(json.dumps({**summary, **curve}, indent=1))
+        atomic.write_text(stem.with_suffix(".json"), json.dumps({**summary, **curve}, indent=1))
         plot_lr_find(result, stem.with_suffix(".png"), title=f"LR range test: {spec.task}, {name}")
         summaries.append(summary)
     return summaries

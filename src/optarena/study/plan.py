@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.fingerprint import code_digest, digest
 from optarena.imports import is_object_path
 from optarena.store import FINISHED_STATES, Store, TrialState, canonical_json
@@ -64,9 +65,7 @@ def write_plan(spec: StudySpec, name: str, out: Path, trial_ids: Sequence[str]) 
         return None
     path = plan_path(out, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"study": name, "trial_ids": list(trial_ids)}) + "\n")
-    tmp.replace(path)
+    atomic.write_text(path, json.dumps({"study": name, "trial_ids": list(trial_ids)}) + "\n")
     return path
 
 

@@ -13,8 +13,6 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from optarena.study.spec import StudySpec
 from optarena.train import TrialConfig
 from optarena.train.verify import read_trial_checkpoint
@@ -50,9 +48,9 @@ def backbone_weights(config: TrialConfig, checkpoint: Path, out: Path) -> Path:
     if not target.is_file():
         state = read_trial_checkpoint(checkpoint, trial_id=config.trial_id)[0]["model"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        torch.save(state, tmp)
-        tmp.replace(target)
+        from optarena.atomic import torch_save
+
+        torch_save(state, target)
     return target
 
 

@@ -11,7 +11,9 @@ Reliability (issue 6, item 5):
   killed ``compare`` on this host is adopted at once when its process is gone (elsewhere it is
   taken over when it expires);
 - isolated: a trial that raises is recorded ``failed`` with its traceback; the study goes on;
-  ``retry_failed`` runs each failed trial once more per call, never in a loop.
+  ``retry_failed`` runs each failed trial once more per call, never in a loop;
+- not the trial's fault: a full disk or read-only file system (``optarena.diskfull``) stops
+  the study with that ``OSError``; trials in flight are released, and a rerun resumes them.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from optarena import diskfull
 from optarena.store import FINISHED_STATES, Store, TrialState, open_store, store_target
 from optarena.study.executors import make_executor
-from optarena.study.executors.base import Job, Outcome, TrialEventFn
+from optarena.study.executors.base import HALTED, Job, Outcome, TrialEventFn
 from optarena.study.expand import expand, trial_label
 from optarena.study.spec import StudySpec
 from optarena.train import TrialConfig
@@ -165,6 +168,8 @@ def run_trials(
                 )
                 ran = 0
                 for outcome in engine.run(jobs, on_event):
+                    if outcome.state == HALTED:  # a full disk: stop, the rerun resumes
+                        raise diskfull.rebuild(outcome.summary)
                     ran += 1
                     attempted.add(outcome.trial_id)
                     beat.discard(outcome.trial_id)
@@ -178,6 +183,7 @@ def run_trials(
                     time.sleep(POLL_S)
         finally:
             engine.close()
+            _release_all(store, beat, owner)
         run.counts = _counts(store, trials)
     return run
 
@@ -274,6 +280,20 @@ def _claimed_jobs(
             continue
         beat.add(trial_id)
         yield Job(trial_id, trials[trial_id], study, role, out, store_path, owner, lease_s)
+
+
+def _release_all(store: Store, beat: _Heartbeat, owner: str) -> None:
+    """Give back the trials still held when the run stops early (a full disk, Ctrl-C): they
+    resume from their checkpoints on the next run. A store that cannot be written keeps the
+    leases; a rerun adopts them once this process is gone."""
+    with beat._lock:
+        held = list(beat.ids)
+        beat.ids.clear()
+    for trial_id in held:
+        try:
+            store.release(trial_id, owner)
+        except Exception:  # noqa: BLE001  (in a ``finally``: never hide the error that stopped us)
+            return
 
 
 def _settle(store: Store, outcome: Outcome, owner: str) -> None:

@@ -6,7 +6,6 @@ closes, the trainer's running records and the resolved config: everything needed
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,10 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
 
     A process killed mid-write leaves the previous checkpoint intact.
     """
+    from optarena.atomic import torch_save
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    torch_save(payload, path)
 
 
 def load_checkpoint(path: Path | str) -> dict[str, Any]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import traceback
 from pathlib import Path
 from typing import Any
 
+from optarena.diskfull import storage_error
 from optarena.store import DEFAULT_STORE, Store, TrialState, open_store, store_target
 from optarena.train.config import TrialConfig
 from optarena.train.trainer import EventFn, Row, TrialResult, run_trial
@@ -61,7 +63,8 @@ def run_recorded(
     """Record ``config`` in ``study``, run it (resuming if a checkpoint exists), store the end.
 
     A trial already complete or diverged is not run again: its stored result is returned.
-    A trial that raises is stored as ``failed`` with its traceback, and the error re-raised.
+    A trial that raises is stored as ``failed`` with its traceback, and the error re-raised;
+    on Ctrl-C or a storage failure (full disk, ``optarena.diskfull``) it is released instead.
     """
     from optarena.paths import check_name
 
@@ -86,13 +89,22 @@ def run_recorded(
                 on_event=on_event,
             )
         except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                store.release(trial_id, owner)
+            if isinstance(exc, KeyboardInterrupt) or storage_error(exc) is not None:
+                _release(store, trial_id, owner)  # not the trial's fault: a rerun resumes it
             else:
                 store.finish(trial_id, "failed", {}, error=traceback.format_exc(), owner=owner)
             raise
         store.finish(trial_id, result.state, result.summary, owner=owner)
         return result
+
+
+def _release(store: Store, trial_id: str, owner: str) -> None:
+    """Give the trial back; a store that cannot be written (full disk) keeps the lease, which
+    a rerun adopts once this process is gone."""
+    try:
+        store.release(trial_id, owner)
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def best_checkpoint_of(

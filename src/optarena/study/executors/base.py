@@ -16,6 +16,8 @@ from typing import Any
 
 from optarena.train import TrialConfig
 
+#: The state of an outcome whose trial could not write (full disk): the study stops.
+HALTED = "halted"
 #: ``on_event(trial_id, event, payload)``: the trainer's events, tagged with the trial.
 TrialEventFn = Callable[[str, str, dict[str, Any]], None]
 
@@ -36,7 +38,8 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What became of one job: ``complete``, ``diverged`` or ``failed`` (``error`` holds why)."""
+    """What became of one job: ``complete``, ``diverged`` or ``failed`` (``error`` holds why),
+    or ``halted``: the machine's storage failed (full disk), the study must stop."""
 
     trial_id: str
     state: str
@@ -81,6 +84,18 @@ def run_job(job: Job, on_event: TrialEventFn | None = None) -> Outcome:
             owner=job.owner,
             lease_s=job.lease_s,
         )
-    except Exception:
-        return Outcome(job.trial_id, "failed", {}, traceback.format_exc())
+    except Exception as exc:
+        return failed_outcome(job.trial_id, exc)
     return Outcome(job.trial_id, result.state, dict(result.summary))
+
+
+def failed_outcome(trial_id: str, exc: BaseException) -> Outcome:
+    """The outcome of a trial that raised ``exc``: ``halted`` (with the ``OSError`` described in
+    ``summary``) for a storage failure, which stops the study (``optarena.diskfull``), else
+    ``failed`` with the traceback."""
+    from optarena import diskfull
+
+    found = diskfull.storage_error(exc)
+    if found is not None:
+        return Outcome(trial_id, HALTED, diskfull.describe(found), str(found))
+    return Outcome(trial_id, "failed", {}, traceback.format_exc())

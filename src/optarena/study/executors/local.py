@@ -207,14 +207,18 @@ class LocalExecutor(Executor):
                 if kind == "event":
                     _emit(on_event, *message[1:])
                 else:
-                    w.conn.send(("ack", self._write(w.job, message), self._threads_for()))
+                    error, full = self._write(w.job, message)
+                    w.conn.send(("ack", error, self._threads_for(), full))
         except (EOFError, OSError):
             pass
         if w.process.is_alive():
             return None
         return Outcome(w.job.trial_id, "failed", {}, "worker died")
 
-    def _write(self, job: Job, message: tuple) -> str | None:
+    def _write(self, job: Job, message: tuple) -> tuple[str | None, dict[str, Any] | None]:
+        """Store a worker's rows: (None, None), or the error and, for a storage failure (full
+        disk), its description."""
+        from optarena import diskfull
         from optarena.store import open_store
 
         kind, trial_id, value = message
@@ -229,8 +233,10 @@ class LocalExecutor(Executor):
             else:
                 store.truncate_metrics(trial_id, value)
         except Exception as exc:  # the worker fails the trial with this message
-            return f"could not store the rows of trial {trial_id}: {exc}"
-        return None
+            full = diskfull.storage_error(exc)
+            message = f"could not store the rows of trial {trial_id}: {exc}"
+            return message, None if full is None else diskfull.describe(full)
+        return None, None
 
     def _restart(self, w: _Worker, retried: set[str]) -> Outcome | None:
         """A worker died mid-trial: run its trial once more in a new worker (it resumes from

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
 from optarena.train.checkpoint import BEST, LAST
 
 
@@ -103,9 +104,7 @@ class DriverCheckpoints:
         """Write ``data`` atomically (a kill mid-write leaves the previous file)."""
         path = self.path(trial_id, name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        atomic.write_bytes(path, data)
 
     def resume_files(self, trial_id: str) -> dict[str, bytes]:
         """``{"last.pt": bytes, "best.pt": bytes}`` of what the driver holds for the trial."""

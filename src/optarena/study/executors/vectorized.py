@@ -24,7 +24,15 @@ from typing import Any
 
 import torch
 
-from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn, run_job
+from optarena.study.executors.base import (
+    HALTED,
+    Executor,
+    Job,
+    Outcome,
+    TrialEventFn,
+    failed_outcome,
+    run_job,
+)
 from optarena.study.executors.local import usable_cores
 from optarena.study.executors.vec_memory import group_limit, trial_bytes
 from optarena.study.executors.vec_setup import GroupSetup, build_group, example_inputs, group_key
@@ -114,7 +122,12 @@ def _run_setup(
                 outcomes += list(run_group(part, on_event))
             yield from outcomes
             return
-        except Exception:
+        except Exception as exc:
+            halted = failed_outcome(members[0].trial_id, exc)
+            if halted.state == HALTED:  # a full disk: the runner releases them and stops
+                for job in members:
+                    yield Outcome(job.trial_id, HALTED, halted.summary, halted.error)
+                return
             error = traceback.format_exc()
             for job in members:
                 store.finish(job.trial_id, "failed", {}, error=error, owner=job.owner)

@@ -9,10 +9,11 @@ the runner acknowledged that the epoch's rows are committed, so a checkpoint is 
 the store and no row can be written once the runner is gone.
 
 Messages (worker -> runner): ``("rows", trial_id, rows)`` and ``("truncate", trial_id,
-after_epoch)`` (each answered by ``("ack", error_or_None, threads)``), ``("event", trial_id,
-event, payload)`` and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads,
-shipped)`` (``shipped``: a pickled session task, :func:`optarena.tasks.shipment`, or None)
-to run a job with that many intra-op threads, ``None`` to exit.
+after_epoch)`` (each answered by ``("ack", error_or_None, threads, full)``, ``full``
+describing a storage failure, ``optarena.diskfull``), ``("event", trial_id, event, payload)``
+and ``("done", outcome, cpu_seconds)``. Runner -> worker: ``(job, threads, shipped)``
+(``shipped``: a pickled session task, :func:`optarena.tasks.shipment`, or None) to run a job
+with that many intra-op threads, ``None`` to exit.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ import json
 import os
 import resource
 import time
-import traceback
 from typing import Any
 
 import torch
 import torch._dynamo  # noqa: F401  (every optimizer imports it; import it once in the fork server)
 
-from optarena.study.executors.base import Job, Outcome
+from optarena.diskfull import rebuild
+from optarena.study.executors.base import Job, Outcome, failed_outcome
 from optarena.study.executors.lifeline import die_with
 from optarena.train import TrialConfig, datacache
 from optarena.train.device import set_threads
@@ -58,7 +59,9 @@ class PipeRecorder:
 
     def _ask(self, message: tuple) -> None:
         self.conn.send(message)
-        _, error, threads = self.conn.recv()
+        _, error, threads, full = self.conn.recv()
+        if full is not None:  # the store's disk is full: the study stops (optarena.diskfull)
+            raise rebuild(full)
         if error is not None:
             raise RowsRejectedError(error)
         if threads and self.wide and threads != torch.get_num_threads():
@@ -104,8 +107,8 @@ def run_one(conn: Any, job: Job, threads: int) -> Outcome:
         )
     except (EOFError, BrokenPipeError, ConnectionResetError):
         os._exit(1)  # the study runner is gone
-    except Exception:
-        return Outcome(job.trial_id, "failed", {}, traceback.format_exc())
+    except Exception as exc:
+        return failed_outcome(job.trial_id, exc)
     return Outcome(job.trial_id, result.state, dict(result.summary))
 
 
@@ -118,8 +121,8 @@ def _received(job: Job, shipped: bytes | None) -> Outcome | None:
         from optarena import tasks
 
         tasks.receive(shipped)
-    except Exception:
-        return Outcome(job.trial_id, "failed", {}, traceback.format_exc())
+    except Exception as exc:
+        return failed_outcome(job.trial_id, exc)
     return None
 
 
