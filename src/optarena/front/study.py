@@ -29,8 +29,10 @@ class Figure:
         return self.png
 
     def save(self, path: str | Path) -> Path:
+        from optarena import atomic
+
         path = Path(path)
-        path.write_bytes(self.png)
+        atomic.write_bytes(path, self.png)
         return path
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optarena import atomic
 from optarena.metrics import of_summary
 from optarena.store import Store, TrialState
 
@@ -98,8 +99,8 @@ def write_cross_task_report(store: Store, studies: Sequence[str], out: Path) -> 
     result = cross_task(store, studies)
     out.mkdir(parents=True, exist_ok=True)
     times, scores = result.times[COLUMNS], score_frame(result)
-    times.to_csv(out / "time_to_target.csv", index=False)
-    scores.to_csv(out / "scores.csv", index=False)
+    atomic.write_text(out / "time_to_target.csv", times.to_csv(index=False))
+    atomic.write_text(out / "scores.csv", scores.to_csv(index=False))
     title = f"Time to target across {len(result.studies)} studies: {', '.join(result.studies)}"
     md = [f"# {title}", "", "Median over seeds; a seed that misses its target counts as inf.", ""]
     parts = [f"<h1>{html.escape(title)}</h1>"]
@@ -119,12 +120,12 @@ def write_cross_task_report(store: Store, studies: Sequence[str], out: Path) -> 
         "scores": {} if result.scores is None else {k: float(v) for k, v in result.scores.items()},
         "time_to_target": json.loads(times.to_json(orient="records")),
     }
-    (out / "cross_task.json").write_text(json.dumps(numbers), encoding="utf-8")
-    (out / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    atomic.write_text(out / "cross_task.json", json.dumps(numbers))
+    atomic.write_text(out / "report.md", "\n".join(md) + "\n")
     page = out / "report.html"
-    page.write_text(
+    atomic.write_text(
+        page,
         "<!doctype html><html><head><meta charset='utf-8'><title>"
         f"{html.escape(title)}</title></head><body>{''.join(parts)}</body></html>\n",
-        encoding="utf-8",
     )
     return page

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from optarena import atomic
+
 SCHEMA_FILE = Path(__file__).with_name("study.schema.json")
 SCHEMA_ID = "https://optarena.invalid/study.schema.json"
 
@@ -208,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{SCHEMA_FILE} is stale: run python -m optarena.study.schema", file=sys.stderr)
             return 1
         return 0
-    SCHEMA_FILE.write_text(text, encoding="utf-8")
+    atomic.write_text(SCHEMA_FILE, text)
     print(SCHEMA_FILE)
     return 0
 
