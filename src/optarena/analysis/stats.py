@@ -15,7 +15,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from optarena.analysis.dist import paired_t, t_quantile
 
 PairedMethod = Literal["t", "wilcoxon"]
 
@@ -54,7 +55,7 @@ def summarize(values: Iterable[float], confidence: float = 0.95) -> SeedSummary:
     if n == 1:
         return SeedSummary(1, mean, math.nan, math.nan, confidence)
     std = float(x.std(ddof=1))
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
+    half = t_quantile((1 + confidence) / 2, n - 1) * std / math.sqrt(n)
     return SeedSummary(n, mean, std, half, confidence)
 
 
@@ -90,12 +91,15 @@ def paired_test(
     if method == "t":
         if np.all(d == d[0]):
             return PairedResult(len(seeds), mean_diff, math.copysign(math.inf, mean_diff), 0.0)
-        result = stats.ttest_rel(x, y)
+        statistic, p_value = paired_t(x, y)
     elif method == "wilcoxon":
+        from scipy import stats  # slow to import: only for this test
+
         result = stats.wilcoxon(x, y)
+        statistic, p_value = float(result.statistic), float(result.pvalue)
     else:
         raise ValueError(f"paired test method must be 't' or 'wilcoxon', not {method!r}")
-    return PairedResult(len(seeds), mean_diff, float(result.statistic), float(result.pvalue))
+    return PairedResult(len(seeds), mean_diff, statistic, p_value)
 
 
 def time_to_target(

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from optarena.analysis.dist import normal_quantile, t_quantile
 from optarena.analysis.leaderboard import entry_id, leaderboard
 from optarena.store import Store, TrialState
 
@@ -53,7 +53,7 @@ def wilson(successes: float, n: int, confidence: float = 0.95) -> tuple[float, f
     """The Wilson score interval of a proportion ``successes / n`` (NaNs when ``n == 0``)."""
     if n == 0:
         return math.nan, math.nan
-    z = float(stats.norm.ppf((1 + confidence) / 2))
+    z = normal_quantile((1 + confidence) / 2)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -117,7 +117,7 @@ def seeds_needed(
     if sd == 0:
         return 2
     for n in range(2, max_seeds + 1):
-        if float(stats.t.ppf((1 + confidence) / 2, n - 1)) * sd / math.sqrt(n) < mean:
+        if t_quantile((1 + confidence) / 2, n - 1) * sd / math.sqrt(n) < mean:
             return n
     return None
 
