@@ -53,3 +53,19 @@ def postgres_url() -> str:
     yield f"{url}{joiner}options=-csearch_path%3D{schema}"
     admin.execute(f"DROP SCHEMA {schema} CASCADE")
     admin.close()
+
+
+@pytest.fixture(scope="session")
+def cdp():
+    """``tests/cdp.py``, the DevTools-pipe Chromium client the browser tests share (tests import
+    in importlib mode, so it has no ``sys.path`` entry)."""
+    import importlib.util
+    import sys
+
+    name = "optarena_tests_cdp"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("cdp.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

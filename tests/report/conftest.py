@@ -254,24 +254,9 @@ def tuned_report(tuned_store: Store, tmp_path_factory: pytest.TempPathFactory) -
     return build_report(tuned_store, "tuned", tmp_path_factory.mktemp("tuned-report"))
 
 
-def _cdp_module():
-    """``cdp.py`` beside this file (tests import in importlib mode: no sys.path entry)."""
-    import importlib.util
-    import sys
-
-    name = "optarena_tests_cdp"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("cdp.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
+def browser(tmp_path_factory: pytest.TempPathFactory, cdp):
     """A headless Chromium page driven over the DevTools pipe (skipped without Chromium)."""
-    cdp = _cdp_module()
     if cdp.BROWSER is None:
         pytest.skip("chromium is not installed")
     b = cdp.Browser(tmp_path_factory.mktemp("chromium"))

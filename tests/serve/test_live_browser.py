@@ -67,24 +67,23 @@ def test_the_page_shows_a_trial_finishing_without_a_reload(page, tmp_path):
             assert serve.poll() is None and time.monotonic() < deadline, _read(tmp_path)
             time.sleep(0.2)
         _study_listed(store_path, timeout=90)
-        page.send("Page.enable")
-        page.send("Page.navigate", {"url": f"{found.group(0)}study/live/"})
+        page.open(f"{found.group(0)}study/live/")
         page.wait_for("+document.getElementById('live-total')?.textContent > 0", 30)
-        page.evaluate("window.__probe = 'same page'")
-        before = int(page.evaluate("document.getElementById('live-finished').textContent"))
-        total = int(page.evaluate("document.getElementById('live-total').textContent"))
+        page.js("window.__probe = 'same page'")
+        before = int(page.js("document.getElementById('live-finished').textContent"))
+        total = int(page.js("document.getElementById('live-total').textContent"))
         assert total == 6 and before < total
         finished = page.wait_for(
             f"+document.getElementById('live-finished').textContent > {before} && "
             "+document.getElementById('live-finished').textContent",
             timeout=120,
         )
-        assert page.evaluate("window.__probe") == "same page"  # updated in place, not reloaded
-        states = page.evaluate(
+        assert page.js("window.__probe") == "same page"  # updated in place, not reloaded
+        states = page.js(
             "[...document.querySelectorAll('#live-trials tr')].map(r => r.dataset.state)"
         )
         assert states.count("complete") >= finished > before
-        lines = page.evaluate("document.querySelectorAll('#live-curves polyline').length")
+        lines = page.js("document.querySelectorAll('#live-curves polyline').length")
         assert lines >= finished
         with open_store(store_path, create=False, read_only=True) as store:
             assert store.counts("live")["complete"] >= finished

@@ -2,7 +2,8 @@
 
 ``scipy.stats`` takes about a second to import; the report needs only these, which
 ``scipy.stats`` itself computes the same way (``norm.ppf`` is ``special.ndtri``, ``t.ppf`` is
-``special.stdtrit``; ``ttest_rel``'s two-sided p-value is ``2 · special.stdtr(n - 1, -|t|)`` with ``t = mean(d) / (sd(d) / √n)``).
+``special.stdtrit``; ``ttest_rel``'s two-sided p-value is ``2 · special.stdtr(n - 1, -|t|)``
+with ``t = mean(d) / (sd(d) / √n)``).
 """
 
 from __future__ import annotations

@@ -99,6 +99,16 @@ class Browser:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
+    def wait_for(self, expression: str, timeout: float) -> Any:
+        """Poll ``expression`` until it is truthy; its value (``TimeoutError`` at ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.js(expression)
+            if value:
+                return value
+            time.sleep(0.25)
+        raise TimeoutError(f"{expression} stayed false for {timeout} s")
+
     def mouse(self, kind: str, x: float, y: float, **extra: Any) -> None:
         """A real input event (``mouseMoved``, ``mousePressed``, ``mouseReleased``)."""
         self.page("Input.dispatchMouseEvent", type=kind, x=x, y=y, **extra)
