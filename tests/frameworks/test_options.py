@@ -1,5 +1,6 @@
 """Framework-wide options of the dialects stepped against the real frameworks (issue 13): Keras'
-``clipnorm`` / ``clipvalue`` / ``global_clipnorm`` / ``use_ema``, Paddle's ``grad_clip`` /
+``clipnorm`` / ``clipvalue`` / ``global_clipnorm`` / ``use_ema`` /
+``gradient_accumulation_steps`` / ``loss_scale_factor``, Paddle's ``grad_clip`` /
 ``multi_precision`` / ``lazy_mode``; 20 float64 steps, 1e-6 relative. Each case also checks the
 option changed the result, so a dialect that ignored it would fail.
 """
@@ -83,9 +84,14 @@ KERAS = [
     ("adam", "Adam", {"learning_rate": 0.0625, "use_ema": True, "ema_overwrite_frequency": 3}),
     ("adagrad", "Adagrad", {"use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 4,
                             "clipnorm": 0.5}),
+    ("adam", "Adam", {"gradient_accumulation_steps": 3, "weight_decay": 0.25}),
+    ("sgd", "SGD", {"learning_rate": 0.125, "momentum": 0.75, "gradient_accumulation_steps": 2,
+                    "global_clipnorm": 0.5}),
+    ("adamw", "AdamW", {"gradient_accumulation_steps": 2, "use_ema": True, "ema_momentum": 0.5,
+                        "ema_overwrite_frequency": 3}),
 ]  # fmt: skip
 _EMA = {"use_ema", "ema_momentum", "ema_overwrite_frequency"}
-_KERAS_OPTIONS = {"clipnorm", "clipvalue", "global_clipnorm"} | _EMA
+_KERAS_OPTIONS = {"clipnorm", "clipvalue", "global_clipnorm", "gradient_accumulation_steps"} | _EMA
 
 
 def _label(case: tuple) -> str:
@@ -99,13 +105,29 @@ def test_keras_options_match_keras(case, keras):
     plain = {k: v for k, v in kwargs.items() if k not in _KERAS_OPTIONS}
     without = _ours(f"keras:{name}", plain, p0, grads)
     # an EMA that never overwrites leaves the parameters as they were: only its average differs
-    differs = not (kwargs.get("use_ema") and not kwargs.get("ema_overwrite_frequency"))
+    differs = not (kwargs.get("use_ema") and not kwargs.get("ema_overwrite_frequency")) or bool(
+        kwargs.get("gradient_accumulation_steps"))
     _check(_ours(f"keras:{name}", kwargs, p0, grads), _keras(keras, cls_name, kwargs, p0, grads),
            without, f"keras:{name}", differs)  # fmt: skip
     if kwargs.get("use_ema"):  # the averages themselves, as Keras' fit leaves the model
         ours = _ours(f"keras:{name}", kwargs, p0, grads, finalize=True)
         theirs = _keras(keras, cls_name, kwargs, p0, grads, finalize=True)
         _check(ours, theirs, without, f"keras:{name} finalized")
+
+
+@pytest.mark.parametrize(("name", "cls_name"), [("adam", "Adam"), ("rmsprop", "RMSprop")])
+def test_keras_loss_scale_factor_is_undone_as_in_fit(name, cls_name, keras):
+    """Keras' ``fit`` multiplies the loss (so the gradients) by ``loss_scale_factor`` and ``apply``
+    divides them again; optarena's trainer does not scale the loss, so the dialect leaves the
+    gradients alone: equal to Keras given the scaled gradients, unequal to Keras given raw ones."""
+    p0, grads = _problem(3)
+    factor = {"loss_scale_factor": 1024.0, "learning_rate": 0.0625}
+    scaled = [[g * 1024.0 for g in step] for step in grads]
+    theirs = _keras(keras, cls_name, factor, p0, scaled)
+    ours = _ours(f"keras:{name}", factor, p0, grads)
+    assert _rel(ours, theirs) <= 1e-6
+    assert _rel(ours, _ours(f"keras:{name}", {"learning_rate": 0.0625}, p0, grads)) == 0.0
+    assert _rel(_keras(keras, cls_name, factor, p0, grads), theirs) > 1e-4
 
 
 def _clips(paddle) -> dict:

@@ -8,7 +8,7 @@ the step count, the lazily created state and the weight-decay form the framework
 ``p - lr * wd * p`` before the update) or ``"none"`` (the rule handles it itself).
 Framework-wide options (``_options``: Keras' clipping and EMA, Paddle's ``grad_clip`` and
 ``multi_precision``; :mod:`optarena.optim.dialects.options`) act around the rule: the step's
-gradients are clipped first (:meth:`DialectOptimizer._clip`), float16/bfloat16 parameters may
+gradients (:meth:`DialectOptimizer._gradients`, which may accumulate them) are clipped first (:meth:`DialectOptimizer._clip`), float16/bfloat16 parameters may
 update a float32 master copy, and :meth:`DialectOptimizer._after_update` runs last (EMA).
 """
 
@@ -50,6 +50,10 @@ class DialectOptimizer(torch.optim.Optimizer):
         """The checked framework-wide options (``ValueError`` on bad values)."""
         return options
 
+    def _gradients(self, live: list[torch.Tensor]) -> list[torch.Tensor] | None:
+        """The gradients this step applies, or None to skip the update (Keras' accumulation)."""
+        return [p.grad for p in live]
+
     def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
         """The step's gradients after the framework's clipping (before weight decay)."""
         return grads
@@ -81,7 +85,10 @@ class DialectOptimizer(torch.optim.Optimizer):
         live = [p for group in self.param_groups for p in group["params"] if p.grad is not None]
         if any(p.grad.is_sparse for p in live):
             raise ValueError(f"{type(self).__name__} does not take sparse gradients")
-        grads = dict(zip(map(id, live), self._clip([p.grad for p in live]), strict=True))
+        raw = self._gradients(live)
+        if raw is None:
+            return loss
+        grads = dict(zip(map(id, live), self._clip(raw), strict=True))
         for group in self.param_groups:
             self._begin_group(group)
             for p in group["params"]:

@@ -4,8 +4,8 @@ Each class follows the ``update_step`` of Keras 3 (checked against keras 3.x on 
 backend by ``tests/frameworks/``). ``weight_decay`` is Keras' decoupled decay,
 ``p -= lr * wd * p`` before the update, for every class. Keras' base-optimizer options
 ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum`` and
-``ema_overwrite_frequency`` are accepted by every class (:mod:`.options`); loss scaling and
-gradient accumulation are not reproduced. ``keras:muon`` lives in :mod:`.keras_muon`.
+``ema_overwrite_frequency``, ``gradient_accumulation_steps`` and ``loss_scale_factor`` (no
+effect: see :mod:`.options`) are accepted by every class. ``keras:muon`` lives in :mod:`.keras_muon`.
 Reference: https://keras.io/api/optimizers/
 """
 
@@ -35,9 +35,36 @@ class _Keras(DialectOptimizer):
     def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
         return opts.clip_keras(grads, self.options)
 
+    def _gradients(self, live: list[torch.Tensor]) -> list[torch.Tensor] | None:
+        """Keras' gradient accumulation (``_backend_apply_gradients``): sum the gradients, and
+        every N-th step return ``(g + sum) / N``; on the others only the EMA runs. The step
+        count (Keras' ``_iterations``) is kept in every parameter group."""
+        n = self.options["gradient_accumulation_steps"]
+        grads = [p.grad for p in live]
+        if not n:
+            return grads
+        count = self.param_groups[0].get("keras_iterations", 0)
+        for group in self.param_groups:
+            group["keras_iterations"] = count + 1
+        self._iteration = count // n
+        sums = [self.state[p].setdefault("accumulated", torch.zeros_like(g))
+                for p, g in zip(live, grads, strict=True)]  # fmt: skip
+        if (count + 1) % n:
+            for total, g in zip(sums, grads, strict=True):
+                total.add_(g)
+            for p in live:
+                self._after_update(p, self.state[p])
+            return None
+        out = [(g + total) / n for g, total in zip(grads, sums, strict=True)]
+        for total in sums:
+            total.zero_()
+        return out
+
     def _after_update(self, p: torch.Tensor, state: State) -> None:
         if self.options["use_ema"]:
-            opts.keras_ema(p, state, self.options)
+            accumulating = self.options["gradient_accumulation_steps"]
+            iteration = self._iteration if accumulating else state["step"] - 1
+            opts.keras_ema(p, state, self.options, iteration)
 
     @torch.no_grad()
     def finalize_variable_values(self) -> None:

@@ -27,6 +27,8 @@ KERAS: dict[str, Any] = {
     "use_ema": False,
     "ema_momentum": 0.99,
     "ema_overwrite_frequency": None,
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
 }
 #: Paddle's base-optimizer options every ``paddle:NAME`` takes (LBFGS excepted).
 PADDLE: dict[str, Any] = {"grad_clip": None, "multi_precision": False}
@@ -44,6 +46,14 @@ DESCRIBED: list[tuple[str, str, str]] = [
      "after each update `avg = m avg + (1 - m) p` (`m = 0` on the first step); every "
      "`ema_overwrite_frequency` steps `p = avg`. `finalize_variable_values()` copies the "
      "averages in as Keras' `fit` does at its end; optarena's trainer does not call it"),
+    ("gradient_accumulation_steps", "every `keras:NAME`",
+     "N >= 2: gradients are summed over N steps; every N-th step applies their mean (clipped, "
+     "then decay and update); parameters do not move on the others. The rule's step count and "
+     "the EMA's iteration are `steps // N`, as Keras' `iterations`; the EMA runs every step"),
+    ("loss_scale_factor", "every `keras:NAME`",
+     "accepted, no effect: Keras' `fit` multiplies the loss by it and `apply` divides the "
+     "gradients by it again; optarena's trainer does not scale the loss, so neither does the "
+     "dialect divide (the result equals Keras' `fit` up to float rounding)"),
     ("grad_clip", "every `paddle:NAME` but lbfgs",
      "a table `{class = \"ClipGradByNorm\" | \"ClipGradByGlobalNorm\" | \"ClipGradByValue\", "
      "clip_norm = ... | max = ..., min = ...}` (or a Paddle clip object); applied before the "
@@ -95,6 +105,14 @@ def check_keras(options: Mapping[str, Any]) -> dict[str, Any]:
     freq = out["ema_overwrite_frequency"]
     if freq is not None and (isinstance(freq, bool) or not isinstance(freq, int) or freq < 1):
         raise ValueError(f"ema_overwrite_frequency must be an integer >= 1 or None, got {freq!r}")
+    if out["loss_scale_factor"] is not None:
+        out["loss_scale_factor"] = _number("loss_scale_factor", out["loss_scale_factor"],
+                                           positive=True)  # fmt: skip
+    steps = out["gradient_accumulation_steps"]
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 2):
+        raise ValueError(
+            f"gradient_accumulation_steps must be an integer >= 2 or None, got {steps!r}"
+        )
     return out
 
 
@@ -208,15 +226,17 @@ def clip_paddle(
     return [g * scale for g in grads]
 
 
-def keras_ema(p: torch.Tensor, state: dict[str, Any], options: Mapping[str, Any]) -> None:
-    """Keras' EMA after the update: ``avg = m avg + (1 - m) p`` (``m = 0`` on the first step),
-    and ``p = avg`` every ``ema_overwrite_frequency`` steps."""
-    first = state["step"] == 1
-    m = 0.0 if first else options["ema_momentum"]
-    if first:
+def keras_ema(
+    p: torch.Tensor, state: dict[str, Any], options: Mapping[str, Any], iteration: int
+) -> None:
+    """Keras' EMA after the update: ``avg = m avg + (1 - m) p`` (``m = 0`` while Keras'
+    ``iterations`` is 0), and ``p = avg`` when ``(iterations + 1) % ema_overwrite_frequency``
+    is 0; ``iteration`` is Keras' ``iterations`` before it counts this step."""
+    if iteration == 0 or "average" not in state:
         state["average"] = p.detach().clone()
     else:
+        m = options["ema_momentum"]
         state["average"].mul_(m).add_(p * (1.0 - m))
     freq = options["ema_overwrite_frequency"]
-    if freq and state["step"] % freq == 0:
+    if freq and (iteration + 1) % freq == 0:
         p.copy_(state["average"])
