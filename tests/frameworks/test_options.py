@@ -26,8 +26,11 @@ def _problem(seed: int = 0, scale: float = 1.0, dtype: str = "float64"):
     return params, grads
 
 
-def _ours(name: str, kwargs: dict, p0, grads, finalize: bool = False) -> list[np.ndarray]:
+def _ours(name: str, kwargs: dict, p0, grads, finalize: bool = False,
+          no_clip: int | None = None) -> list[np.ndarray]:  # fmt: skip
     params = [torch.tensor(x, requires_grad=True) for x in p0]
+    if no_clip is not None:
+        params[no_clip].need_clip = False
     opt = optim.create(name, params, **kwargs)
     for step_grads in grads:
         for p, g in zip(params, step_grads, strict=True):
@@ -38,10 +41,12 @@ def _ours(name: str, kwargs: dict, p0, grads, finalize: bool = False) -> list[np
     return [p.detach().numpy() for p in params]
 
 
-def _paddle(paddle, cls_name: str, kwargs: dict, p0, grads) -> list[np.ndarray]:
+def _paddle(paddle, cls_name: str, kwargs: dict, p0, grads, no_clip: int | None = None):
     init = paddle.nn.initializer.Assign
     dtype = str(p0[0].dtype)
-    params = [paddle.create_parameter(x.shape, dtype, default_initializer=init(x)) for x in p0]
+    attrs = [paddle.ParamAttr(need_clip=i != no_clip) for i in range(len(p0))]
+    params = [paddle.create_parameter(x.shape, dtype, attr=a, default_initializer=init(x))
+              for x, a in zip(p0, attrs, strict=True)]  # fmt: skip
     opt = getattr(paddle.optimizer, cls_name)(parameters=params, **kwargs)
     for step_grads in grads:
         loss = sum((p * paddle.to_tensor(g)).sum() for p, g in zip(params, step_grads, strict=True))
@@ -105,8 +110,8 @@ def test_keras_options_match_keras(case, keras):
     plain = {k: v for k, v in kwargs.items() if k not in _KERAS_OPTIONS}
     without = _ours(f"keras:{name}", plain, p0, grads)
     # an EMA that never overwrites leaves the parameters as they were: only its average differs
-    differs = not (kwargs.get("use_ema") and not kwargs.get("ema_overwrite_frequency")) or bool(
-        kwargs.get("gradient_accumulation_steps"))
+    inert_ema = kwargs.get("use_ema") and not kwargs.get("ema_overwrite_frequency")
+    differs = not inert_ema or bool(kwargs.get("gradient_accumulation_steps"))
     _check(_ours(f"keras:{name}", kwargs, p0, grads), _keras(keras, cls_name, kwargs, p0, grads),
            without, f"keras:{name}", differs)  # fmt: skip
     if kwargs.get("use_ema"):  # the averages themselves, as Keras' fit leaves the model
@@ -165,6 +170,16 @@ def test_paddle_grad_clip_matches_paddle(case, paddle):
     table.update({k: getattr(clip_obj, k) for k in ("clip_norm", "max", "min", "auto_skip_clip")
                   if hasattr(clip_obj, k)})  # fmt: skip
     assert _rel(_ours(f"paddle:{name}", {**kwargs, "grad_clip": table}, p0, grads), theirs) <= 1e-6
+
+
+@pytest.mark.parametrize("clip", ["global", "value"])
+def test_paddle_need_clip_false_is_left_out_of_the_clip(clip, paddle):
+    """Paddle's ``ParamAttr(need_clip=False)`` as a ``need_clip = False`` tensor attribute."""
+    p0, grads = _problem(4, scale=2.0)
+    kwargs = {"learning_rate": 0.0625, "grad_clip": _clips(paddle)[clip]}
+    theirs = _paddle(paddle, "Adam", kwargs, p0, grads, no_clip=1)
+    _check(_ours("paddle:adam", kwargs, p0, grads, no_clip=1), theirs,
+           _ours("paddle:adam", kwargs, p0, grads), f"paddle:adam need_clip {clip}")  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -113,3 +113,20 @@ def test_trainer_runs_the_new_entries(tmp_path, name, lr, opt):
     result = run_trial(config, out_dir=tmp_path)
     assert result.state == "complete"
     assert result.summary["final_train_loss"] < 2.3  # below chance-level cross-entropy ln 10
+
+
+def test_keras_accumulation_holds_still_and_resumes_from_a_state_dict():
+    """Every N-th step applies the mean gradient; the count and the sums survive a state dict
+    saved mid-window (SGD lr 1: the parameter moves by minus the mean)."""
+    p = torch.zeros(2, requires_grad=True)
+    opt = optim.create("keras:sgd", [p], lr=1.0, gradient_accumulation_steps=3)
+    p.grad = torch.full((2,), 3.0)
+    opt.step()
+    assert torch.equal(p.detach(), torch.zeros(2))
+    q = p.detach().clone().requires_grad_()
+    resumed = optim.create("keras:sgd", [q], lr=1.0, gradient_accumulation_steps=3)
+    resumed.load_state_dict(opt.state_dict())
+    for grad in (6.0, 9.0):
+        q.grad = torch.full((2,), grad)
+        resumed.step()
+    assert torch.equal(q.detach(), torch.full((2,), -6.0))  # -(3 + 6 + 9) / 3

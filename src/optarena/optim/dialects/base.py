@@ -8,8 +8,9 @@ the step count, the lazily created state and the weight-decay form the framework
 ``p - lr * wd * p`` before the update) or ``"none"`` (the rule handles it itself).
 Framework-wide options (``_options``: Keras' clipping and EMA, Paddle's ``grad_clip`` and
 ``multi_precision``; :mod:`optarena.optim.dialects.options`) act around the rule: the step's
-gradients (:meth:`DialectOptimizer._gradients`, which may accumulate them) are clipped first (:meth:`DialectOptimizer._clip`), float16/bfloat16 parameters may
-update a float32 master copy, and :meth:`DialectOptimizer._after_update` runs last (EMA).
+gradients (:meth:`DialectOptimizer._gradients`, which may accumulate them and skip the update)
+are clipped first (:meth:`DialectOptimizer._clip`), float16/bfloat16 parameters may update a
+float32 master copy, and :meth:`DialectOptimizer._after_update` runs last (EMA).
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ class DialectOptimizer(torch.optim.Optimizer):
         """The gradients this step applies, or None to skip the update (Keras' accumulation)."""
         return [p.grad for p in live]
 
-    def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
-        """The step's gradients after the framework's clipping (before weight decay)."""
+    def _clip(self, grads: list[torch.Tensor], params: list[torch.Tensor]) -> list[torch.Tensor]:
+        """The step's gradients (of ``params``) after the framework's clipping (before decay)."""
         return grads
 
     def _after_update(self, p: torch.Tensor, state: dict[str, Any]) -> None:
@@ -88,7 +89,7 @@ class DialectOptimizer(torch.optim.Optimizer):
         raw = self._gradients(live)
         if raw is None:
             return loss
-        grads = dict(zip(map(id, live), self._clip(raw), strict=True))
+        grads = dict(zip(map(id, live), self._clip(raw, live), strict=True))
         for group in self.param_groups:
             self._begin_group(group)
             for p in group["params"]:

@@ -5,7 +5,7 @@ backend by ``tests/frameworks/``). ``weight_decay`` is Keras' decoupled decay,
 ``p -= lr * wd * p`` before the update, for every class. Keras' base-optimizer options
 ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum`` and
 ``ema_overwrite_frequency``, ``gradient_accumulation_steps`` and ``loss_scale_factor`` (no
-effect: see :mod:`.options`) are accepted by every class. ``keras:muon`` lives in :mod:`.keras_muon`.
+effect: see :mod:`.options`) are accepted by every class. ``keras:muon`` is in :mod:`.keras_muon`.
 Reference: https://keras.io/api/optimizers/
 """
 
@@ -32,7 +32,7 @@ class _Keras(DialectOptimizer):
     def _check_options(self, options: dict[str, Any]) -> dict[str, Any]:
         return opts.check_keras(options)
 
-    def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
+    def _clip(self, grads: list[torch.Tensor], params: list[torch.Tensor]) -> list[torch.Tensor]:
         return opts.clip_keras(grads, self.options)
 
     def _gradients(self, live: list[torch.Tensor]) -> list[torch.Tensor] | None:

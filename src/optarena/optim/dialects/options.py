@@ -57,7 +57,8 @@ DESCRIBED: list[tuple[str, str, str]] = [
     ("grad_clip", "every `paddle:NAME` but lbfgs",
      "a table `{class = \"ClipGradByNorm\" | \"ClipGradByGlobalNorm\" | \"ClipGradByValue\", "
      "clip_norm = ... | max = ..., min = ...}` (or a Paddle clip object); applied before the "
-     "`L2Decay` weight decay, as Paddle does"),
+     "`L2Decay` weight decay, as Paddle does. A parameter with `p.need_clip = False` (Paddle's "
+     "`ParamAttr(need_clip=False)`) is left out of the clip and the global norm"),
     ("multi_precision", "every `paddle:NAME` but lbfgs",
      "float32 master weights (and state) for float16/bfloat16 parameters; no effect on "
      "float32/float64 parameters (checked against Paddle on CPU)"),

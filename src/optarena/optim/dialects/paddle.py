@@ -26,7 +26,8 @@ State = dict[str, Any]
 
 
 class _Paddle(DialectOptimizer):
-    """Paddle's base-optimizer options: ``grad_clip`` (before the ``L2Decay`` regulariser) and
+    """Paddle's base-optimizer options: ``grad_clip`` (before the ``L2Decay`` regulariser; a
+    parameter with attribute ``need_clip = False`` is not clipped, as in Paddle) and
     ``multi_precision`` (float32 master weights for float16/bfloat16 parameters; no effect on
     float32/float64 ones, as in Paddle)."""
 
@@ -35,8 +36,15 @@ class _Paddle(DialectOptimizer):
     def _check_options(self, options: dict[str, Any]) -> dict[str, Any]:
         return opts.check_paddle(options)
 
-    def _clip(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
-        return opts.clip_paddle(grads, self.options["grad_clip"])
+    def _clip(self, grads: list[torch.Tensor], params: list[torch.Tensor]) -> list[torch.Tensor]:
+        """``grad_clip`` over the parameters whose ``need_clip`` attribute is not False (Paddle's
+        ``ParamAttr(need_clip=False)``: left out of the norm and not scaled)."""
+        chosen = [i for i, p in enumerate(params) if getattr(p, "need_clip", True) is not False]
+        out = list(grads)
+        clipped = opts.clip_paddle([grads[i] for i in chosen], self.options["grad_clip"])
+        for i, g in zip(chosen, clipped, strict=True):
+            out[i] = g
+        return out
 
 
 class SGD(_Paddle):
