@@ -61,16 +61,19 @@ class VectorizedExecutor(Executor):
                 yield from run_group(group[start : start + self.max_group], on_event)
 
 
-def run_group(jobs: list[Job], on_event: TrialEventFn | None = None) -> Iterator[Outcome]:
+def run_group(
+    jobs: list[Job], on_event: TrialEventFn | None = None, threads: int | None = None
+) -> Iterator[Outcome]:
     """Train ``jobs`` (one group key) together, in as many groups as memory asks
-    (:mod:`~optarena.study.executors.vec_memory`); yields one outcome per job."""
+    (:mod:`~optarena.study.executors.vec_memory`); yields one outcome per job. ``threads``
+    fixes the intra-op threads (``auto``'s one group per core), else they are probed."""
     device = resolve_device(jobs[0].config.device)
     setup, serial = build_group(jobs, device)
     for job in serial:
         yield run_job(job, on_event)
     if setup is None:
         return
-    choices = thread_choices(jobs[0].config.threads, device)
+    choices = (threads,) if threads else thread_choices(jobs[0].config.threads, device)
     if len(choices) == 1:
         set_threads(choices[0])
         choices = ()
