@@ -216,18 +216,12 @@ def lr_sensitivity(data: StudyData) -> Chart | None:
 
 
 def performance_profile(data: StudyData) -> Chart | None:
-    from optarena.analysis import profile, ratios
-    from optarena.report.profiles_fig import _solver_looks, cost_table
+    from optarena.report.profiles_fig import profile_steps
 
-    if len(data.tasks) < 2:
+    steps = profile_steps(data, 2)  # the steps are at the ratios: no dense grid needed
+    if steps is None:
         return None
-    costs = cost_table(data)
-    r = ratios(costs).to_numpy()
-    finite = r[np.isfinite(r)]
-    top = max(2.0, float(finite.max()) * 1.2) if finite.size else 2.0
-    taus = np.unique(np.concatenate([[1.0, top], finite]))
-    rho = profile(costs, taus)
-    looks = _solver_looks(data, list(costs.columns))
+    costs, taus, rho, looks = steps
     items = [
         series(str(s), looks[s].colour, taus, rho[s], mode="step", dash=looks[s].linestyle != "-")
         for s in costs.columns

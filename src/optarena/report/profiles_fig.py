@@ -11,6 +11,8 @@ on the task. Ratios and profiles come from ``optarena.analysis.profiles``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -30,17 +32,28 @@ def cost_table(data: StudyData) -> pd.DataFrame:
     return 1.0 - best
 
 
-def performance_profile(data: StudyData) -> Figure | None:
-    """The profile figure (step curves on a log τ axis); None for a single-task study."""
+def profile_steps(
+    data: StudyData, points: int
+) -> tuple[pd.DataFrame, np.ndarray, Any, Any] | None:
+    """``(costs, taus, rho, looks)`` of the study's performance profiles: τ on ``points``
+    log-spaced values from 1 to past the largest finite ratio, plus every ratio itself (where
+    the steps are); None for a single-task study."""
     if len(data.tasks) < 2:
         return None
     costs = cost_table(data)
     r = ratios(costs).to_numpy()
     finite = r[np.isfinite(r)]
     top = max(2.0, float(finite.max()) * 1.2) if finite.size else 2.0
-    taus = np.unique(np.concatenate([np.geomspace(1.0, top, 200), finite]))
-    rho = profile(costs, taus)
-    looks = _solver_looks(data, list(costs.columns))
+    taus = np.unique(np.concatenate([np.geomspace(1.0, top, points), finite]))
+    return costs, taus, profile(costs, taus), _solver_looks(data, list(costs.columns))
+
+
+def performance_profile(data: StudyData) -> Figure | None:
+    """The profile figure (step curves on a log τ axis); None for a single-task study."""
+    steps = profile_steps(data, 200)
+    if steps is None:
+        return None
+    costs, taus, rho, looks = steps
     with styled():
         fig, axes = new_figure(1, 1, width=7.4, height=4.4)
         ax = axes[0][0]
