@@ -132,7 +132,10 @@ def compare(
     }
     todo = [spec for spec in specs if done[spec.name] is None]
     if todo:
+        from optarena.study.executors.local import prestart
         from optarena.study.validate import validate_spec
+
+        prestart(todo[0], executor, workers)  # its imports and data overlap the checks below
 
         for spec in todo:
             check_names(spec)

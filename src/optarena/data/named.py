@@ -104,16 +104,31 @@ def _cifar_loader(name: str, archive: str, folder_name: str) -> Loader:
 
 
 def _digits(data_dir: Path | None, want_download: bool, mirror: str | None):
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    images = np.rint(bunch.images * (255.0 / 16.0)).astype(np.uint8)[:, None]
-    classes = [str(c) for c in bunch.target_names]
+    images, target = _digits_arrays()
+    images = np.rint(images.reshape(-1, 8, 8) * (255.0 / 16.0)).astype(np.uint8)[:, None]
     info = {
         "source": "sklearn.datasets.load_digits (UCI optical digits, bundled)",
         "format": "sklearn",
     }
-    return {"train": (images, bunch.target.astype(np.int64))}, classes, info
+    return {"train": (images, target.astype(np.int64))}, [str(c) for c in range(10)], info
+
+
+def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 digits (pixels 0..16, flat) and labels, read from scikit-learn's bundled
+    ``digits.csv.gz`` without importing scikit-learn (its import costs seconds); through
+    ``load_digits`` where that file is not where it is expected."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        csv = Path(root) / "datasets" / "data" / "digits.csv.gz"
+        if csv.is_file():
+            table = np.loadtxt(csv, delimiter=",")
+            return table[:, :-1], table[:, -1].astype(np.int64)
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return bunch.data, bunch.target
 
 
 def register(name: str, loader: Loader, **fields: Any) -> NamedDataset:

@@ -68,6 +68,21 @@ def base_config(spec: StudySpec, **fields: Any) -> TrialConfig:
     )
 
 
+def data_config(spec: StudySpec) -> TrialConfig:
+    """A config that reads ``spec``'s data as every trial of it does (its first optimizer and
+    seed at a stand-in learning rate): builds without torch or the optimizer registry."""
+    entry = spec.optimizers[0]
+    return base_config(
+        spec,
+        optimizer=entry.optimizer,
+        lr=1.0,
+        opt={},
+        schedule=spec.schedules[0].schedule,
+        sched={},
+        seed=spec.seeds[0],
+    )
+
+
 def expand(spec: StudySpec, *, check: bool = True) -> list[TrialConfig]:
     """All trials of ``spec`` (no duplicates; first occurrence kept).
 

@@ -20,6 +20,8 @@ from typing import Any
 
 #: Set (to the study runner's pid) only in the environment the fork server is started with.
 RUNNER_PID_ENV = "OPTARENA_FORKSERVER_OF"
+#: Set (to the first trial's config as JSON) only there too: the data the server decodes.
+WARM_ENV = "OPTARENA_WARM_TRIAL"
 _PR_SET_PDEATHSIG = 1
 
 

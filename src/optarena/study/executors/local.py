@@ -32,6 +32,7 @@ from typing import Any
 
 from optarena.study.executors import lifeline
 from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn
+from optarena.train.config import TrialConfig
 
 _START_LOCK = threading.Lock()
 
@@ -53,18 +54,57 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _preload(job: Job) -> list[str]:
-    """Modules the fork server imports before forking workers for ``job``'s study."""
-    from optarena.study.executors import worker
+#: Modules the fork server imports before forking workers (worker.py imports torch, its
+#: compiler front end and the trainer; the task's data reader comes with the warm-up).
+PRELOAD = ["optarena.study.executors.lifeline", "optarena.study.executors.worker"]
 
-    modules = ["optarena.study.executors.lifeline", "optarena.study.executors.worker"]
+
+def start_fork_server(config: TrialConfig) -> bool:
+    """Start the preloading fork server, warmed with ``config``'s dataset, unless one runs
+    already (or the platform has none); whether one runs now. It starts in the background:
+    the caller goes on while the server imports torch and decodes the data."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+
+    with _START_LOCK:
+        server: Any = forkserver._forkserver
+        if server._forkserver_pid is not None:
+            return True
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        env = {lifeline.RUNNER_PID_ENV: str(os.getpid())}
+        try:
+            env[lifeline.WARM_ENV] = json.dumps(config.to_dict())
+        except (TypeError, ValueError):  # not JSON: each worker loads its data itself
+            pass
+        os.environ.update(env)
+        try:
+            server.ensure_running()
+        finally:
+            for key in env:
+                os.environ.pop(key, None)
+    return True
+
+
+def prestart(spec: Any, executor: str, workers: int | None) -> None:
+    """Start the fork server for ``spec`` now, when ``executor`` will use it on this machine,
+    so that it imports torch and decodes the data while the runner validates the study (the
+    executor starts it otherwise; this only saves time). ``auto`` trains in this process on
+    one core, and on a GPU (taken to be there when ``/dev/nvidiactl`` is)."""
+    if executor not in ("auto", "local"):
+        return
+    if executor == "auto" and (workers or usable_cores()) < 2:
+        return
+    device = str(getattr(spec, "device", None) or "auto")
+    if device.startswith("cuda") or (device == "auto" and os.path.exists("/dev/nvidiactl")):
+        return
     try:
-        from optarena import tasks
+        from optarena.study.expand import data_config
 
-        dataset = tasks.get(job.config.task).dataset if job.config.task else ""
-    except Exception:  # an unknown task fails in the trial, with its message
-        dataset = ""
-    return modules + list(worker.PRELOAD_BY_DATASET.get(dataset, ()))
+        config = data_config(spec)
+    except Exception:  # the study's own checks report what is wrong with it
+        return
+    start_fork_server(config)
 
 
 class LocalExecutor(Executor):
@@ -94,36 +134,13 @@ class LocalExecutor(Executor):
 
     def start_fork_server(self, job: Job) -> None:
         """Start the preloading fork server for ``job``'s study, unless it runs already."""
-        self._start_fork_server(job)
-
-    def _start_fork_server(self, job: Job) -> None:
-        if self._ctx.get_start_method() != "forkserver":
-            return
-        from multiprocessing import forkserver
-
-        from optarena.study.executors import worker
-
-        with _START_LOCK:
-            server: Any = forkserver._forkserver
-            if server._forkserver_pid is not None:
-                return
-            self._ctx.set_forkserver_preload(_preload(job))
-            env = {lifeline.RUNNER_PID_ENV: str(os.getpid())}
-            try:
-                env[worker.WARM_ENV] = json.dumps(job.config.to_dict())
-            except (TypeError, ValueError):  # not JSON: each worker loads its data itself
-                pass
-            os.environ.update(env)
-            try:
-                server.ensure_running()
-            finally:
-                for key in env:
-                    os.environ.pop(key, None)
+        if self._ctx.get_start_method() == "forkserver":
+            start_fork_server(job.config)
 
     def _spawn(self, job: Job) -> _Worker:
         from optarena.study.executors import worker
 
-        self._start_fork_server(job)
+        self.start_fork_server(job)
         conn, child_conn = self._ctx.Pipe(duplex=True)
         alive_r, alive_w = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(

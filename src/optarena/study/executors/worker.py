@@ -29,7 +29,7 @@ import torch._dynamo  # noqa: F401  (every optimizer imports it; import it once 
 
 from optarena.diskfull import rebuild
 from optarena.study.executors.base import Job, Outcome, failed_outcome
-from optarena.study.executors.lifeline import die_with
+from optarena.study.executors.lifeline import WARM_ENV, die_with
 from optarena.train import TrialConfig, datacache
 from optarena.train.device import set_threads
 from optarena.train.materials import load_dataset, resolve_task
@@ -38,10 +38,6 @@ from optarena.train.trainer import Row, run_trial
 
 #: Seconds between two progress events of one trial's steps.
 STEP_EVERY_S = 0.25
-#: Extra modules the fork server imports for trials of a given dataset (what its reader uses).
-PRELOAD_BY_DATASET = {"digits": ("sklearn.datasets",)}
-#: Set (to the first trial's config as JSON) only in the environment of the fork server.
-WARM_ENV = "OPTARENA_WARM_TRIAL"
 
 
 class RowsRejectedError(RuntimeError):
