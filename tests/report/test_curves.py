@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 
 from optarena.report import data as report_data
-from optarena.report.curves import entry_curves, loss_vs_time, seed_band, topk_overlay
+from optarena.report.curves import (
+    ENTRY_COLUMNS,
+    entry_grid,
+    loss_vs_time,
+    seed_band,
+    topk_overlay,
+)
 
 NAN = math.nan
 
@@ -47,17 +53,26 @@ def _check(fig, *, legend=True):
         assert any(ax.get_legend() is not None for ax in axes)
 
 
-def test_entry_curves_plot_the_band_of_the_entrys_seeds(demo_data):
-    label = demo_data.order[0]
-    fig = entry_curves(demo_data, label)
-    _check(fig)
-    loss_ax = fig.get_axes()[0]
-    val = loss_ax.get_lines()[1]
-    expected = seed_band(demo_data.metrics, demo_data.trial_ids(label), "val", "loss")
-    np.testing.assert_allclose(val.get_ydata(), expected["mean"])
-    assert len(demo_data.trial_ids(label)) == 3
-    assert "3 seeds" in fig._suptitle.get_text()
-    assert all(ax.get_legend() is not None for ax in fig.get_axes())
+def test_entry_grid_draws_each_entrys_seed_band_on_shared_axes(demo_data):
+    labels = [label for label in demo_data.finals if demo_data.trial_ids(label)]
+    fig = entry_grid(demo_data, "loss", labels)
+    panels = [ax for ax in fig.get_axes() if ax.get_visible()]
+    for ax, label in zip(panels, labels, strict=True):  # long labels end in an ellipsis
+        title = ax.get_title(loc="left")
+        assert title == label or (title.endswith("…") and label.startswith(title[:-1]))
+    assert len(fig.get_axes()) % ENTRY_COLUMNS == 0  # a full grid, the spare panels hidden
+    for ax, label in zip(panels, labels, strict=True):
+        train, val = ax.get_lines()
+        ids = demo_data.trial_ids(label)
+        for line, split in ((train, "train"), (val, "val")):
+            expected = seed_band(demo_data.metrics, ids, split, "loss")
+            np.testing.assert_allclose(line.get_ydata(), expected["mean"])
+            assert line.get_color() == demo_data.look[label].colour
+        assert val.get_linestyle() == "--" and train.get_linestyle() == "-"
+    assert len({ax.get_ylim() for ax in panels}) == 1  # one scale: comparable at a glance
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["training", "validation"]
+    assert "of each entry" in fig._suptitle.get_text()
+    assert entry_grid(demo_data, "loss", []) is None
 
 
 def test_topk_overlay_draws_the_k_best_entries_in_their_colours(demo_data):

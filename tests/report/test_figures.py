@@ -9,12 +9,13 @@ ALWAYS = {"test-accuracy", "top-5", "loss-vs-time", "lr-schedules"}
 
 
 def _assert_readable(name, fig):
-    axes = fig.get_axes()
+    axes = [ax for ax in fig.get_axes() if ax.get_visible()]
     assert axes, name
+    shared = fig._supxlabel is not None and fig._supylabel is not None  # small multiples
     for ax in axes:
-        assert ax.get_title(), name
-        assert ax.get_xlabel() and ax.get_ylabel(), name
-    assert any(ax.get_legend() is not None for ax in axes), name
+        assert ax.get_title() or ax.get_title(loc="left"), name
+        assert shared or (ax.get_xlabel() and ax.get_ylabel()), name
+    assert fig.legends or any(ax.get_legend() is not None for ax in axes), name
 
 
 def test_single_task_study_figures(demo_data):
@@ -22,8 +23,10 @@ def test_single_task_study_figures(demo_data):
     names = [name for name, *_ in figures]
     assert ALWAYS | {"lr-sensitivity"} <= set(names)
     assert "performance-profile" not in names
-    curves = [n for n in names if n.startswith("curves-")]
-    assert len(curves) == len(demo_data.order) - 1  # every entry with results
+    assert [n for n in names if n.startswith("entries-")] == ["entries-loss", "entries-metric"]
+    grid = dict((name, fig) for name, *_, fig in figures)["entries-metric"]
+    shown = [ax.get_title(loc="left") for ax in grid.axes if ax.get_visible()]
+    assert len(shown) == len([label for label in demo_data.finals if demo_data.trial_ids(label)])
     for name, title, caption, fig in figures:
         assert title and caption
         _assert_readable(name, fig)
@@ -34,7 +37,7 @@ def test_multitask_study_gets_performance_profiles(multitask_store, tmp_path):
     names = {r.name for r in records}
     assert ALWAYS | {"performance-profile"} <= names
     assert "lr-sensitivity" not in names  # one LR per optimizer
-    assert len([n for n in names if n.startswith("curves-")]) == 1
+    assert len([n for n in names if n.startswith("entries-")]) == 2
     data = report_data.load(multitask_store, "multi")
     drawn = {name: fig for name, *_, fig in build_figures(data, max_entries=1)}
     assert set(drawn) == names

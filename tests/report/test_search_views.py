@@ -40,8 +40,9 @@ def test_tuned_main_figures_show_only_the_final_entries(tuned_store, tuned_data,
     for name in ("top-5", "loss-vs-time", "lr-schedules"):
         names = {s["name"] for p in charts[name]["panels"] for s in p["series"]}
         assert names <= set(tuned_data.finals), name
-    entry_figures = [s.name for s in figure_specs(tuned_data) if s.name.startswith("curves-")]
-    assert len(entry_figures) == 3
+    entry_figures = [s.name for s in figure_specs(tuned_data) if s.name.startswith("entries-")]
+    assert entry_figures == ["entries-loss", "entries-metric"]
+    assert [p["title"] for p in charts["entries-metric"]["panels"]] == tuned_data.finals
     # the PNG for Markdown pages draws the same bars
     from optarena.report.bars import accuracy_bars
 
@@ -50,7 +51,7 @@ def test_tuned_main_figures_show_only_the_final_entries(tuned_store, tuned_data,
     assert ticks == tuned_data.finals
     # the search lives in its own section, after the main figures
     text = tuned_report.read_text(encoding="utf-8")
-    assert text.index('id="search-title"') > text.index('id="fig-curves-03')
+    assert text.index('id="search-title"') > text.index('id="fig-entries-metric"')
     assert (tuned_report.parent / "search-history.png").is_file()
 
 

@@ -43,36 +43,57 @@ def build_report(
     page = out / "report.html"
     if not force and up_to_date(out, expected) is not None:
         return page
-    from optarena.analysis import leaderboard, to_csv
-    from optarena.analysis.export import records
     from optarena.report import data as report_data
-    from optarena.report import verdicts
-    from optarena.report.environment import machine_info
-    from optarena.report.figures import write_figures
-    from optarena.report.html import render_html
-    from optarena.report.markdown import render_markdown
+    from optarena.report.render import Renderer
 
     data = report_data.load(store, study)
     out.mkdir(parents=True, exist_ok=True)
+    formats_ = tuple(expected["formats"])
+    with Renderer(data, workers) as renderer:
+        from optarena.report.figures import figure_specs
+
+        specs = figure_specs(data)
+        main = renderer.submit(specs, out, formats=formats_)  # workers draw from here on
+        board, charts, search, extra = _the_rest(store, study, out, data, specs, renderer, formats_)
+        figures = renderer.records(main)
+        extra.finish()
+    from optarena.analysis import to_csv
+    from optarena.analysis.export import records
+    from optarena.report.environment import machine_info
+    from optarena.report.html import render_html
+    from optarena.report.markdown import render_markdown
+    from optarena.report.verdicts import insert_html
+
+    atomic.write_text(out / "leaderboard.csv", to_csv(board))
+    markdown = render_markdown(data, board, figures) + extra.markdown
+    atomic.write_text(out / "report.md", markdown)
+    text = render_html(data, board, figures, machine_info(), charts, search)
+    atomic.write_text(page, insert_html(text, extra.html))
+    files = [p.name for f in figures for p in (f.png, f.svg) if p is not None]
+    write_state(out, expected, files, list(board.columns), records(board))
+    return page
+
+
+def _the_rest(
+    store: Any,
+    study: str,
+    out: Path,
+    data: Any,
+    specs: list[Any],
+    renderer: Any,
+    formats: tuple[str, ...],
+) -> tuple[Any, dict[str, Any], list[Any], Any]:
+    """What this process computes while the workers draw the figures: the leaderboard, the
+    interactive charts' data, the search views and the verdict section (whose figures join
+    the workers' queue)."""
+    from optarena.analysis import leaderboard
+    from optarena.report import verdicts
     from optarena.report.charts import charts_for
-    from optarena.report.figures import figure_specs
+    from optarena.report.data import metric_of
     from optarena.report.search_views import search_charts
 
-    def meanwhile() -> None:  # the leaderboard and the charts' data, while workers draw PNGs
-        boards.append(leaderboard(store, study))
-        specs = figure_specs(data)
-        charts.update(charts_for(data, specs, [s.name for s in specs]))
-        search.extend(search_charts(data))
-
-    boards: list[Any] = []
-    charts: dict[str, Any] = {}
-    search: list[Any] = []
-    figures = write_figures(
-        data, out, formats=tuple(expected["formats"]), workers=workers, meanwhile=meanwhile
-    )
-    board = boards[0]
-    metric = report_data.metric_of(data.trials)
-    formats_ = tuple(expected["formats"])
+    board = leaderboard(store, study)
+    metric = metric_of(data.trials)
     extra = verdicts.build(
         store,
         study,
@@ -80,13 +101,8 @@ def build_report(
         higher_is_better=metric.higher_is_better,
         key=metric.key,
         label=metric.label,
-        formats=formats_,
+        formats=formats,
+        renderer=renderer,
     )
-    atomic.write_text(out / "leaderboard.csv", to_csv(board))
-    markdown = render_markdown(data, board, figures) + extra.markdown
-    atomic.write_text(out / "report.md", markdown)
-    text = render_html(data, board, figures, machine_info(), charts, search)
-    atomic.write_text(page, verdicts.insert_html(text, extra.html))
-    files = [p.name for f in figures for p in (f.png, f.svg) if p is not None]
-    write_state(out, expected, files, list(board.columns), records(board))
-    return page
+    charts = charts_for(data, specs, [s.name for s in specs])
+    return board, charts, search_charts(data), extra

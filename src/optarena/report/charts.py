@@ -230,18 +230,20 @@ def performance_profile(data: StudyData) -> Chart | None:
                              "fraction of tasks within τ", items, xlog=True)]}  # fmt: skip
 
 
-def entry_curves(data: StudyData, label: str) -> Chart | None:
+def entry_grid(data: StudyData, name: str, labels: Sequence[str]) -> Chart | None:
+    """``curves.entry_grid`` as a chart: one panel per entry (training and validation)."""
     metric = metric_of(data.trials)
+    title = "Loss" if name == "loss" else metric.label.capitalize()
     panels = []
-    for name in ("loss", metric.key):
+    for label in labels:
         items = []
-        for split, title in (("train", "training"), ("val", "validation")):
-            s = _band_series(data, label, split, name, title=title, dash=split == "val")
+        for split, what in (("train", "training"), ("val", "validation")):
+            s = _band_series(data, label, split, name, title=what, dash=split == "val")
             if s:
                 items.append(s)
-        title = "Loss" if name == "loss" else metric.label.capitalize()
-        panels.append(panel(title, "epoch", title.lower(), items))
-    return {"panels": panels} if any(p["series"] for p in panels) else None
+        if items:
+            panels.append(panel(label, "epoch", title.lower(), items))
+    return {"panels": panels} if panels else None
 
 
 def charter(

@@ -7,19 +7,21 @@ so the spread is visible.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from optarena.report.data import StudyData, epoch_rows, metric_of
-from optarena.report.style import Margins, new_figure, outside_legend, styled
+from optarena.report.style import new_figure, outside_legend, styled
 
 SPLIT_STYLE = {"train": "-", "val": "--"}
 METRIC_TITLE = {"loss": "Loss", "acc": "Accuracy"}
-# Per-entry curves are many and alike: fixed margins (what constrained layout gave them).
-ENTRY_MARGINS = Margins(left=0.62, right=0.08, bottom=0.52, top=0.56, gap=0.78)
+ENTRY_COLUMNS = 4  # panels per row of the per-entry small multiples
 
 
 def seed_band(metrics: pd.DataFrame, trial_ids: list[str], split: str, name: str) -> pd.DataFrame:
@@ -48,34 +50,61 @@ def _draw_band(ax: Axes, band: pd.DataFrame, *, colour: str, linestyle: str, lab
         ax.fill_between(band["epoch"], band["lo"], band["hi"], color=colour, alpha=0.18, lw=0)
 
 
-def entry_curves(data: StudyData, label: str) -> Figure:
-    """Loss and accuracy of one entry, training (solid) and validation (dashed), per epoch."""
-    ids = data.trial_ids(label)
-    look = data.look[label]
-    seeds = len(ids)
+def entry_grid(data: StudyData, name: str, labels: Sequence[str]) -> Figure | None:
+    """Small multiples: ``name`` (``loss`` or the scored metric) of each entry in ``labels``,
+    one panel each on shared axes, training (solid) and validation (dashed), mean over seeds
+    with a min–max band. One figure for all entries: comparable at a glance, and one render."""
+    from optarena.report.charts import band
+
+    labels = [label for label in labels if data.trial_ids(label)]
+    if not labels:
+        return None
+    metric = metric_of(data.trials)
+    title = "Loss" if name == "loss" else metric.label.capitalize()
+    cols = min(ENTRY_COLUMNS, len(labels))
+    rows = -(-len(labels) // cols)
+    w, h = 2.7 * cols + 0.9, 1.95 * rows + 1.0
     with styled():
-        fig, axes = new_figure(1, 2, width=5.2, height=3.8, margins=ENTRY_MARGINS)
-        key = metric_of(data.trials).key
-        for ax, name in zip(axes[0], ("loss", key), strict=True):
+        fig = Figure(figsize=(w, h))
+        fig.subplots_adjust(
+            left=0.95 / w, right=1 - 0.15 / w, bottom=0.55 / h, top=1 - 0.75 / h,
+            wspace=0.12, hspace=0.42,
+        )  # fmt: skip
+        axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+        ys: list[float] = []
+        for ax, label in zip(axes.flat, labels, strict=False):
+            look = data.look[label]
             for split in ("train", "val"):
-                band = seed_band(data.epochs, ids, split, name)
-                _draw_band(
-                    ax,
-                    band,
-                    colour=look.colour,
-                    linestyle=SPLIT_STYLE[split],
-                    label="training" if split == "train" else "validation",
-                )
-            title = METRIC_TITLE.get(name) or metric_of(data.trials).label.capitalize()
-            ax.set_title(title)
-            ax.set_xlabel("epoch")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_ylabel(title.lower())
-            if ax.get_legend_handles_labels()[0]:  # an entry whose every seed diverged has none
-                ax.legend(loc="best")
-        band_note = ", band: min–max" if seeds > 1 else ""
-        fig.suptitle(f"{label} — mean of {seeds} seed{'s' * (seeds != 1)}{band_note}")
+                b = band(data, data.trial_ids(label), split, name)
+                ax.plot(b["epoch"], b["mean"], color=look.colour, ls=SPLIT_STYLE[split], lw=1.5)
+                if (b["n"] > 1).any():
+                    ax.fill_between(
+                        b["epoch"], b["lo"], b["hi"], color=look.colour, alpha=0.18, lw=0
+                    )
+                ys += list(b["lo"]) + list(b["hi"])
+            ax.set_title(_short(label), fontsize=9, loc="left")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        for i, ax in enumerate(axes.flat):
+            if i >= len(labels):
+                ax.set_visible(False)
+            elif i + cols >= len(labels):  # the lowest panel of its column: epochs below it
+                ax.xaxis.set_tick_params(labelbottom=True)
+        finite = [y for y in ys if np.isfinite(y)]
+        if name == "loss" and finite and min(finite) > 0 and max(finite) / min(finite) > 20:
+            axes[0][0].set_yscale("log")
+        fig.supxlabel("epoch", fontsize=10)
+        fig.supylabel(title.lower(), fontsize=10, x=0.02)
+        fig.legend(
+            handles=[Line2D([], [], color="0.3", ls=SPLIT_STYLE[s]) for s in ("train", "val")],
+            labels=["training", "validation"], loc="upper right", ncol=2, frameon=False,
+        )  # fmt: skip
+        fig.suptitle(f"{title} of each entry (mean over seeds, band: min–max)", x=0.95 / w,
+                     ha="left", fontsize=12)  # fmt: skip
     return fig
+
+
+def _short(label: str, width: int = 38) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def topk_overlay(data: StudyData, k: int = 5) -> Figure:

@@ -8,17 +8,17 @@ a list of specs, appended to the list.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from optarena.fingerprint import digest
 from optarena.report import data as report_data
 from optarena.report.charts import charter
 from optarena.report.data import StudyData, metric_of
 
-MAX_ENTRY_FIGURES = 12  # per-entry curve figures for the best entries; the rest are in overlays
+MAX_ENTRY_FIGURES = 12  # entries in the per-entry small multiples (best first)
 PNG_DPI = 120
 
 
@@ -51,23 +51,29 @@ class FigureRecord:
     figure: Any = None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "entry"
-
 
 def _whole(data: StudyData) -> str:
     return data.digest
 
 
-def _drawer(module: str, function: str, *args: Any) -> Callable[[StudyData], Any]:
-    """Import the figure module when drawing, not when listing (listing needs no matplotlib)."""
+@dataclass(frozen=True)
+class _Drawer:
+    """``optarena.report.<module>.<function>(data, *args)``, imported when drawing, not when
+    listing (listing needs no matplotlib); picklable, so a figure can travel to a worker."""
 
-    def draw(data: StudyData) -> Any:
+    module: str
+    function: str
+    args: tuple[Any, ...] = ()
+
+    def __call__(self, data: StudyData) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(f"optarena.report.{module}"), function)(data, *args)
+        module = importlib.import_module(f"optarena.report.{self.module}")
+        return getattr(module, self.function)(data, *self.args)
 
-    return draw
+
+def _drawer(module: str, function: str, *args: Any) -> Callable[[StudyData], Any]:
+    return _Drawer(module, function, args)
 
 
 def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSpec]:
@@ -131,19 +137,31 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
 def entry_figures(
     data: StudyData, *, max_entries: int = MAX_ENTRY_FIGURES, **_: Any
 ) -> list[FigureSpec]:
-    """Curves of the ``max_entries`` best entries (each depends on its entry's trials only)."""
-    ranked = [label for label in data.finals if data.trial_ids(label)]
-    metric = metric_of(data.trials).label
+    """Loss and the scored metric of the ``max_entries`` best entries, as small multiples
+    (each depends on those entries' trials only)."""
+    ranked = tuple(label for label in data.finals if data.trial_ids(label))[:max_entries]
+    if not ranked:
+        return []
+    metric = metric_of(data.trials)
+
+    def key(d: StudyData) -> str:
+        return digest([list(ranked), [d.entry_digest(label) for label in ranked]])
+
     out = []
-    for i, label in enumerate(ranked[:max_entries], start=1):
+    for stem, name, title in (
+        ("entries-loss", "loss", "Loss"),
+        ("entries-metric", metric.key, metric.label.capitalize()),
+    ):
         out.append(
             FigureSpec(
-                f"curves-{i:02d}-{_slug(label)}",
-                f"Curves: {label}",
-                f"Rank {i}: training (solid) and validation (dashed) loss and {metric}.",
-                _drawer("curves", "entry_curves", label),
-                lambda d, label=label: d.entry_digest(label),
-                charter("entry_curves", label),
+                stem,
+                f"{title} of each entry",
+                f"The {len(ranked)} best entries side by side (shared axes, best first): "
+                f"training (solid) and validation (dashed) {title.lower()} per epoch, mean over "
+                "seeds, band: min–max.",
+                _drawer("curves", "entry_grid", name, ranked),
+                key,
+                charter("entry_grid", name, ranked),
             )
         )
     return out

@@ -32,9 +32,7 @@ def cost_table(data: StudyData) -> pd.DataFrame:
     return 1.0 - best
 
 
-def profile_steps(
-    data: StudyData, points: int
-) -> tuple[pd.DataFrame, np.ndarray, Any, Any] | None:
+def profile_steps(data: StudyData, points: int) -> tuple[pd.DataFrame, np.ndarray, Any, Any] | None:
     """``(costs, taus, rho, looks)`` of the study's performance profiles: τ on ``points``
     log-spaced values from 1 to past the largest finite ratio, plus every ratio itself (where
     the steps are); None for a single-task study."""

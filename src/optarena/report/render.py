@@ -14,7 +14,10 @@ import importlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import pickle
+import queue
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,25 +64,163 @@ def render_figures(
     was redrawn without them, or no longer applies) are removed. ``meanwhile`` is called once
     here while the workers draw (the rest of a report overlaps the figures). Another
     ``manifest_name`` keeps a second, independent cache in the same folder."""
-    formats = check_formats(formats)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    old = _read_manifest(out_dir, manifest_name)
-    keys = {spec.name: figure_key(spec, data) for spec in specs}
-    todo = [
-        spec
-        for spec in specs
-        if not _reusable(old.get(spec.name), keys[spec.name], _files(spec.name, formats), out_dir)
-    ]
-    drawn = _draw_all(data, todo, out_dir, formats, workers, meanwhile or (lambda: None))
+    with Renderer(data, workers) as renderer:
+        batch = renderer.submit(specs, out_dir, formats=formats, manifest_name=manifest_name)
+        (meanwhile or (lambda: None))()
+        return renderer.records(batch)
+
+
+@dataclass
+class Batch:
+    """One set of figures handed to a :class:`Renderer`: what it asked for, and what is
+    being drawn (``waiting``: names whose results are still to come)."""
+
+    specs: list[FigureSpec]
+    out_dir: Path
+    formats: tuple[str, ...]
+    manifest_name: str
+    old: dict[str, Any]
+    keys: dict[str, str]
+    drawn: dict[str, bool] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
+
+
+class Renderer:
+    """Draws the figures of one report: figures of every :meth:`submit` go to one pool of
+    forked workers (created by the first submit that has something to draw, inheriting
+    ``data`` and that batch's specs), so figures asked for later (the verdict section's) queue
+    behind the first ones while this process goes on. Later batches travel to the workers
+    pickled; a figure that cannot (its drawing function is a closure) is drawn here. With one
+    core, one figure or no ``fork`` (Windows) every figure is drawn here, at :meth:`records`."""
+
+    def __init__(self, data: StudyData | None, workers: int | None = None) -> None:
+        self.data = data
+        self.workers = workers or available_cores()
+        self._pool: Any = None
+        self._results: Any = None  # the pool's result iterator
+        self._batches: list[Batch] = []
+        self._local: list[tuple[Batch, FigureSpec]] = []  # drawn here, at records()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._queue.close()  # ends the pool's task thread, then the workers
+            self._pool.terminate()
+            self._pool = None
+        _JOB.clear()
+
+    def submit(
+        self,
+        specs: Sequence[FigureSpec],
+        out_dir: Path,
+        *,
+        formats: Sequence[str] = ("png",),
+        manifest_name: str = MANIFEST,
+    ) -> Batch:
+        """Start drawing the figures of ``specs`` whose key or files changed; returns the
+        batch to pass to :meth:`records`."""
+        formats = check_formats(formats)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        old = _read_manifest(out_dir, manifest_name)
+        keys = {spec.name: figure_key(spec, self.data) for spec in specs}
+        batch = Batch(list(specs), out_dir, tuple(formats), manifest_name, old, keys)
+        self._batches.append(batch)
+        todo = [
+            spec
+            for spec in specs
+            if not _reusable(
+                old.get(spec.name), keys[spec.name], _files(spec.name, formats), out_dir
+            )
+        ]
+        if not todo:
+            return batch
+        batch.waiting = {spec.name for spec in todo}
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if self._pool is None and (min(len(todo), self.workers) <= 1 or not fork):
+            self._local += [(batch, spec) for spec in todo]
+            return batch
+        if self._pool is None:
+            self._start(batch, todo)
+            return batch
+        for spec in todo:
+            task = (spec.name, spec.draw, out_dir, batch.formats)
+            try:
+                pickle.dumps(task)
+            except Exception:  # a closure: drawn here
+                self._local.append((batch, spec))
+                continue
+            self._queue.put(task)
+        return batch
+
+    def _start(self, batch: Batch, todo: list[FigureSpec]) -> None:
+        for module in PRELOAD:  # imported once here, inherited by every forked worker
+            importlib.import_module(module)
+        _JOB.update(data=self.data, specs=list(todo), out_dir=batch.out_dir, formats=batch.formats)
+        self._queue = _TaskQueue(len(todo))
+        self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        self._results = self._pool.imap_unordered(_draw_task, self._queue)  # starts at once
+
+    def records(self, batch: Batch) -> list[FigureRecord]:
+        """Wait for ``batch``'s figures, write its manifest, remove its stale files; a record
+        per figure that applies, in the batch's order."""
+        for owner, spec in [item for item in self._local if item[0] is batch]:
+            name, applies = _draw(spec.name, spec.draw, owner.out_dir, owner.formats, self.data)
+            owner.drawn[name] = applies
+            owner.waiting.discard(name)
+            RENDERS["count"] += 1
+        self._local = [item for item in self._local if item[0] is not batch]
+        while batch.waiting:
+            name, out_dir, applies = next(self._results)
+            RENDERS["count"] += 1
+            for owner in self._batches:
+                if name in owner.waiting and owner.out_dir == out_dir:
+                    owner.drawn[name] = applies
+                    owner.waiting.discard(name)
+                    break
+        return _finish(batch)
+
+
+class _TaskQueue:
+    """The tasks of a pool: the first batch's figure indices (inherited through ``fork``),
+    then pickled ``(name, draw, out_dir, formats)`` of later batches, until closed (the
+    pool's task thread waits on it in between)."""
+
+    _END = None
+
+    def __init__(self, first: int) -> None:
+        self._items: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for i in range(first):
+            self._items.put(i)
+
+    def put(self, task: Any) -> None:
+        self._items.put(task)
+
+    def close(self) -> None:
+        self._items.put(self._END)
+
+    def __iter__(self) -> Iterator[Any]:
+        while (task := self._items.get()) is not self._END:
+            yield task
+
+
+def _finish(batch: Batch) -> list[FigureRecord]:
+    """The records of a drawn batch; writes its manifest and removes its stale files."""
     manifest: dict[str, Any] = {}
     records = []
-    for spec in specs:
-        if spec.name in drawn:
-            applies = drawn[spec.name]
+    out_dir, formats = batch.out_dir, batch.formats
+    for spec in batch.specs:
+        if spec.name in batch.drawn:
+            applies = batch.drawn[spec.name]
             files = _files(spec.name, formats) if applies else []
         else:
-            applies, files = old[spec.name]["applies"], old[spec.name].get("files", [])
-        manifest[spec.name] = {"key": keys[spec.name], "applies": applies, "files": files}
+            entry = batch.old[spec.name]
+            applies, files = entry["applies"], entry.get("files", [])
+        manifest[spec.name] = {"key": batch.keys[spec.name], "applies": applies, "files": files}
         if applies:
             records.append(
                 FigureRecord(
@@ -88,12 +229,12 @@ def render_figures(
                     spec.caption,
                     out_dir / f"{spec.name}.png",
                     out_dir / f"{spec.name}.svg" if "svg" in formats else None,
-                    rendered=spec.name in drawn,
+                    rendered=spec.name in batch.drawn,
                 )
             )
-    _remove_stale(out_dir, old, manifest)
+    _remove_stale(out_dir, batch.old, manifest)
     atomic.write_text(
-        out_dir / manifest_name, json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+        out_dir / batch.manifest_name, json.dumps(manifest, indent=1, sort_keys=True) + "\n"
     )
     return records
 
@@ -129,49 +270,28 @@ def _remove_stale(out_dir: Path, old: dict[str, Any], new: dict[str, Any]) -> No
                 (out_dir / name).unlink(missing_ok=True)
 
 
-def _draw_all(
-    data: StudyData,
-    todo: Sequence[FigureSpec],
-    out_dir: Path,
-    formats: tuple[str, ...],
-    workers: int | None,
-    meanwhile: Callable[[], object],
-) -> dict[str, bool]:
-    """Draw and save ``todo``, calling ``meanwhile`` once; ``{name: applies}``."""
-    if not todo:
-        meanwhile()
-        return {}
-    n = min(len(todo), workers or available_cores())
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    for module in PRELOAD:  # imported once here, inherited by every forked worker
-        importlib.import_module(module)
-    _JOB.update(data=data, specs=list(todo), out_dir=out_dir, formats=formats)
-    try:
-        if n <= 1 or not fork:
-            meanwhile()
-            results = [_draw_one(i) for i in range(len(todo))]
-        else:
-            with multiprocessing.get_context("fork").Pool(n) as pool:
-                drawing = pool.imap_unordered(_draw_one, range(len(todo)))  # starts at once
-                meanwhile()
-                results = list(drawing)
-    finally:
-        _JOB.clear()
-    RENDERS["count"] += sum(1 for _ in results)
-    return dict(results)
+def _draw_task(task: Any) -> tuple[str, Path, bool]:
+    """In a worker: draw one figure, an index into the inherited job or a pickled task."""
+    if isinstance(task, int):
+        spec: FigureSpec = _JOB["specs"][task]
+        name, draw, out_dir, formats = spec.name, spec.draw, _JOB["out_dir"], _JOB["formats"]
+    else:
+        name, draw, out_dir, formats = task
+    name, applies = _draw(name, draw, out_dir, formats, _JOB.get("data"))
+    return name, out_dir, applies
 
 
-def _draw_one(index: int) -> tuple[str, bool]:
-    """Draw figure ``index`` of the job and save it in every format (worker or parent)."""
-    spec: FigureSpec = _JOB["specs"][index]
-    fig = spec.draw(_JOB["data"])
+def _draw(
+    name: str, draw: Callable[[Any], Any], out_dir: Path, formats: Sequence[str], data: Any
+) -> tuple[str, bool]:
+    """Draw one figure from ``data`` and save it in every format; whether it applies."""
+    fig = draw(data)
     if fig is None:
-        return spec.name, False
-    out_dir: Path = _JOB["out_dir"]
-    for fmt in _JOB["formats"]:
-        with atomic.replacing(out_dir / f"{spec.name}.{fmt}") as path:
+        return name, False
+    for fmt in formats:
+        with atomic.replacing(out_dir / f"{name}.{fmt}") as path:
             if fmt == "png":
                 fig.savefig(path, dpi=PNG_DPI, metadata={"Software": "optarena"})
             else:
                 fig.savefig(path, metadata={"Date": None})
-    return spec.name, True
+    return name, True

@@ -29,6 +29,8 @@ class PendingFigures:
     """Figures asked for while the section is laid out, drawn together by ``render``."""
 
     specs: list[FigureSpec] = field(default_factory=list)
+    _renderer: Any = None
+    _batch: Any = None
 
     def add(self, md: list[str], parts: list[str], name: str, function: str, *args: Any) -> None:
         """Ask for ``verdict_figs.<function>(*args)`` as figure ``name`` at this place."""
@@ -43,15 +45,21 @@ class PendingFigures:
         self, md: list[str], parts: list[str], out: Path, formats: tuple[str, ...]
     ) -> list[Path]:
         """Draw (or reuse) every figure, put them in place; returns the files written."""
-        from optarena.report.render import render_figures
+        from optarena.report.render import Renderer
 
-        records = render_figures(
-            None,  # type: ignore[arg-type]  (the specs draw their own numbers, not the study)
-            self.specs,
-            out,
-            formats=formats,
-            manifest_name=MANIFEST,
-        )
+        with Renderer(None) as renderer:
+            self.submit(renderer, out, formats)
+            return self.fill(md, parts)
+
+    def submit(self, renderer: Any, out: Path, formats: tuple[str, ...]) -> None:
+        """Hand the figures to ``renderer`` (a ``render.Renderer`` the report shares); they
+        are drawn while the caller goes on, and put in place by :meth:`fill`."""
+        self._renderer = renderer
+        self._batch = renderer.submit(self.specs, out, formats=formats, manifest_name=MANIFEST)
+
+    def fill(self, md: list[str], parts: list[str]) -> list[Path]:
+        """Wait for the submitted figures and put them in place; returns the files written."""
+        records = self._renderer.records(self._batch)
         done = {r.name: r for r in records}
         files: list[Path] = []
         for spec in self.specs:

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class Verdicts:
     numbers: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     formats: tuple[str, ...] = ("png",)
+    #: puts the figures in place once they are drawn (set by ``build`` given a renderer)
+    finish: Callable[[], None] = lambda: None
 
 
 def task_targets(
@@ -185,10 +188,13 @@ def build(
     formats: tuple[str, ...] = ("png",),
     key: str = "acc",
     label: str = "accuracy",
+    renderer: Any = None,
 ) -> Verdicts:
     """Compute the section for ``study`` and write its files into ``out`` (figures as PNG, and
     SVG too when ``formats`` has it; cached by ``verdict_render``); every number is of the
-    metric ``key`` (``label``), in its direction."""
+    metric ``key`` (``label``), in its direction. With ``renderer`` (the report's
+    ``render.Renderer``) the figures are drawn while the caller goes on: call ``finish()`` on
+    the result before reading its Markdown or HTML."""
     v = Verdicts(formats=formats)
     figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
     way = "higher" if higher_is_better else "lower"
@@ -275,11 +281,21 @@ def build(
             title = "Performance profiles of time to target"
             ordered = profiles.loc[scores.index]
             figs.add(md, parts, "time_profiles", "time_profile_figure", ordered, title)
-    v.files += figs.render(md, parts, out, formats)
     atomic.write_text(out / "verdicts.json", json.dumps(v.numbers, default=_json))
     v.files.append(out / "verdicts.json")
     parts.append("</section>")
-    v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
+
+    def finish() -> None:
+        v.files += figs.fill(md, parts)
+        v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
+        v.finish = lambda: None
+
+    if renderer is None:
+        v.files += figs.render(md, parts, out, formats)
+        v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
+    else:  # drawn beside the report's figures; ``v.finish()`` puts them in place
+        figs.submit(renderer, out, formats)
+        v.finish = finish
     return v
 
 
