@@ -217,10 +217,18 @@ def _finish(
     with open_store(store_path) as store:
         if not no_report:
             from optarena.board import rows_table
-            from optarena.report.state import expected_state, up_to_date
+            from optarena.report.state import expected_state, read_state, up_to_date
 
             folder = child(out / "reports", study)
             state = up_to_date(folder, expected_state(store, study, formats))
+            if state is None:  # (re)build it; it caches the leaderboard it computed
+                try:
+                    from optarena.report import build_report
+                except ImportError:
+                    typer.echo("report: optarena.report is not available", err=True)
+                else:
+                    build_report(store, study, folder, formats=formats)
+                    state = read_state(folder)
             if state is not None:
                 board = state["leaderboard"]
                 console.print(rows_table(board["rows"], board["columns"], title=f"study {study}"))
@@ -242,12 +250,3 @@ def _finish(
             print_table(rows, title=f"study {study} (analysis not available: plain table)")
         else:
             console.print(to_table(leaderboard(store, study), title=f"study {study}"))
-        if no_report:
-            return
-        try:
-            from optarena.report import build_report
-        except ImportError:
-            typer.echo("report: optarena.report is not available", err=True)
-            return
-        page = build_report(store, study, child(out / "reports", study), formats=formats)
-    typer.echo(f"report: {page}")
