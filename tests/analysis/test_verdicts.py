@@ -156,3 +156,20 @@ def test_stability_from_store(toy_store):
     table = tables["toy"]
     assert table["epoch"].tolist() == [1, 2, 3]
     assert table["tau"].iloc[-1] == pytest.approx(1.0)
+
+
+def test_seeds_needed_equals_the_first_n_of_a_linear_search():
+    from optarena.analysis.dist import t_quantile
+
+    def linear(d, max_seeds):  # the definition: the first n whose t half-width < |mean|
+        mean, sd = abs(np.mean(d)), np.std(d, ddof=1)
+        for n in range(2, max_seeds + 1):
+            if t_quantile(0.975, n - 1) * sd / math.sqrt(n) < mean:
+                return n
+        return None
+
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        d = rng.normal(rng.uniform(-0.01, 0.01), rng.uniform(0.001, 0.05), rng.integers(2, 6))
+        for max_seeds in (2, 3, 40, 5000):
+            assert seeds_needed(d, max_seeds=max_seeds) == linear(d, max_seeds)

@@ -15,6 +15,7 @@ that ``scipy.stats`` evaluates (tested equal to it to 1e-12):
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 
@@ -81,6 +82,7 @@ def normal_quantile(q: float) -> float:
     return NormalDist().inv_cdf(q)
 
 
+@functools.lru_cache(maxsize=4096)
 def t_quantile(q: float, df: float) -> float:
     """The ``q`` quantile of Student's t with ``df`` degrees of freedom (0 < q < 1)."""
     if not 0.0 < q < 1.0:

@@ -116,10 +116,19 @@ def seeds_needed(
         return None
     if sd == 0:
         return 2
-    for n in range(2, max_seeds + 1):
-        if t_quantile((1 + confidence) / 2, n - 1) * sd / math.sqrt(n) < mean:
-            return n
-    return None
+
+    def enough(n: int) -> bool:  # the half-width shrinks as n grows: monotone in n
+        return t_quantile((1 + confidence) / 2, n - 1) * sd / math.sqrt(n) < mean
+
+    lo, hi = 1, 2  # not enough(lo) (or lo = 1); search doubling, then bisect (lo, hi]
+    while not enough(hi):
+        if hi >= max_seeds:
+            return None
+        lo, hi = hi, min(2 * hi, max_seeds)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if enough(mid) else (mid, hi)
+    return hi
 
 
 def seeds_plan(
