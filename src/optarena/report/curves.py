@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from optarena.report.data import StudyData, epoch_rows, metric_of
-from optarena.report.style import new_figure, outside_legend, styled
+from optarena.report.style import log_axis, new_figure, outside_legend, styled
 
 SPLIT_STYLE = {"train": "-", "val": "--"}
 METRIC_TITLE = {"loss": "Loss", "acc": "Accuracy"}
@@ -91,7 +91,9 @@ def entry_grid(data: StudyData, name: str, labels: Sequence[str]) -> Figure | No
                 ax.xaxis.set_tick_params(labelbottom=True)
         finite = [y for y in ys if np.isfinite(y)]
         if name == "loss" and finite and min(finite) > 0 and max(finite) / min(finite) > 20:
-            axes[0][0].set_yscale("log")
+            log_axis(axes[0][0], numticks=5)  # shared by every panel
+        else:
+            axes[0][0].yaxis.set_major_locator(MaxNLocator(nbins=4))
         fig.supxlabel("epoch", fontsize=10)
         fig.supylabel(title.lower(), fontsize=10, x=0.02)
         fig.legend(
@@ -160,7 +162,7 @@ def loss_vs_time(data: StudyData, k: int = 8) -> Figure:
         ax.set_xlabel("wall-clock time (s, mean over seeds)")
         ax.set_ylabel("training loss")
         if _positive(ax):
-            ax.set_yscale("log")
+            log_axis(ax)
         outside_legend(ax)
     return fig
 

@@ -51,7 +51,6 @@ class FigureRecord:
     figure: Any = None
 
 
-
 def _whole(data: StudyData) -> str:
     return data.digest
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from optarena.report.bars import mean_ci
 from optarena.report.data import StudyData, metric_of
-from optarena.report.style import below_legend, new_figure, outside_legend, styled
+from optarena.report.style import below_legend, log_axis, new_figure, outside_legend, styled
 
 
 def lr_traces(data: StudyData) -> dict[str, pd.DataFrame]:
@@ -64,7 +64,7 @@ def lr_curves(data: StudyData) -> Figure | None:
         values = np.concatenate([t["lr"].to_numpy() for t in traces.values()])
         positive = values[values > 0]
         if positive.size and positive.max() / positive.min() > 100:
-            ax.set_yscale("log")
+            log_axis(ax)
         ax.set_title("Learning-rate schedules as run")
         ax.set_xlabel("optimizer step")
         ax.set_ylabel("learning rate")
@@ -138,7 +138,7 @@ def lr_sensitivity(data: StudyData, metric: str = "score") -> Figure | None:
                 )
         if (table["n"] == 0).any():
             ax.scatter([], [], marker="x", color="grey", label="all seeds diverged")
-        ax.set_xscale("log")
+        log_axis(ax, "x")
         ax.set_title("Learning-rate sensitivity")
         ax.set_xlabel("learning rate (log scale)")
         ylabel = f"test {metric_of(data.trials).label} (mean, 95% CI)"

@@ -103,7 +103,7 @@ def history_chart(data: StudyData, table: pd.DataFrame | None = None) -> Chart |
 
 def history_figure(data: StudyData) -> Any:
     """The same search history for Markdown pages (matplotlib, PNG/SVG)."""
-    from optarena.report.style import new_figure, outside_legend, styled
+    from optarena.report.style import log_axis, new_figure, outside_legend, styled
 
     table = search_table(data)
     if table.empty:
@@ -121,7 +121,7 @@ def history_figure(data: StudyData) -> Any:
                 ax.scatter(cut[column], cut["score"], color=colour, marker="x", s=30)
             ax.set_xlabel(xlabel)
             if column == "lr":
-                ax.set_xscale("log")
+                log_axis(ax, "x")
         axes[0][0].set_ylabel(f"best validation {metric_of(data.trials).label}")
         outside_legend(axes[0][1], title="✕: pruned")
         fig.suptitle("Search trials per optimizer")
