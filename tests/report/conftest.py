@@ -169,6 +169,16 @@ def evil_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return store
 
 
+@pytest.fixture
+def flat_data(tmp_path):
+    """Two entries without a schedule: their learning rates never change."""
+    from optarena.report import data
+
+    with Store(tmp_path / "flat.db") as store:
+        fill_study(store, "flat", [DEMO_ENTRIES[0], DEMO_ENTRIES[1]], seeds=(0,))
+        return data.load(store, "flat")
+
+
 @pytest.fixture(scope="session")
 def demo_data(demo_store: Store):
     from optarena.report import data

@@ -23,6 +23,13 @@ def test_lr_traces_are_the_stored_step_rows(demo_data):
     assert len(traces) == len(demo_data.order) - 1  # every entry but the failed one
 
 
+def test_flat_learning_rates_draw_no_schedule_figure(flat_data):
+    from optarena.report import charts
+
+    assert len(lr_traces(flat_data)) == 2  # no schedules: every lr stays where it started
+    assert lr_curves(flat_data) is None and charts.lr_curves(flat_data) is None
+
+
 def test_lr_curves_figure(demo_data):
     fig = lr_curves(demo_data)
     ax = fig.get_axes()[0]

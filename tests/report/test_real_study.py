@@ -15,7 +15,7 @@ spec_module = pytest.importorskip("optarena.study.spec")
 def test_report_of_a_real_study(tmp_path):
     spec = spec_module.parse_spec(
         {"task": "digits-mlp", "optimizers": ["sgd", "adam"], "seeds": [0, 1], "epochs": 2,
-         "schedule_unit": "step"},
+         "schedules": {"cosine": {"T_max": 40}}, "schedule_unit": "step"},
         name="real",
     )  # fmt: skip
     run = runner.run_study(spec, store_path=tmp_path / "s.db", out=tmp_path / "t",

@@ -175,9 +175,9 @@ def loss_vs_time(data: StudyData, k: int = 8) -> Chart | None:
 
 
 def lr_curves(data: StudyData) -> Chart | None:
-    from optarena.report.lr_figs import lr_traces
+    from optarena.report.lr_figs import schedule_traces
 
-    traces = lr_traces(data)
+    traces = schedule_traces(data)
     if not traces:
         return None
     items = []

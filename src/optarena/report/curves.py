@@ -91,7 +91,7 @@ def entry_grid(data: StudyData, name: str, labels: Sequence[str]) -> Figure | No
                 ax.xaxis.set_tick_params(labelbottom=True)
         finite = [y for y in ys if np.isfinite(y)]
         if name == "loss" and finite and min(finite) > 0 and max(finite) / min(finite) > 20:
-            log_axis(axes[0][0], numticks=5)  # shared by every panel
+            log_axis(axes[0][0], numticks=5, span=(min(finite), max(finite)))  # every panel
         else:
             axes[0][0].yaxis.set_major_locator(MaxNLocator(nbins=4))
         fig.supxlabel("epoch", fontsize=10)

@@ -108,7 +108,8 @@ def study_figures(data: StudyData, *, top_k: int = 5, **_: Any) -> list[FigureSp
         FigureSpec(
             "lr-schedules",
             "Learning-rate schedules",
-            "The learning rate each distinct schedule set at every optimizer step (stored rows).",
+            "The learning rate each distinct schedule set at every optimizer step (stored rows; "
+            "drawn when some learning rate changes during training).",
             _drawer("lr_figs", "lr_curves"),
             _whole,
             charter("lr_curves"),

@@ -38,10 +38,18 @@ def lr_traces(data: StudyData) -> dict[str, pd.DataFrame]:
     return out
 
 
+def schedule_traces(data: StudyData) -> dict[str, pd.DataFrame]:
+    """``lr_traces`` when at least one learning rate changes during training; ``{}`` when
+    every trace is flat (no schedule: the figure would only repeat the lr column)."""
+    traces = lr_traces(data)
+    moving = any(t["lr"].nunique() > 1 for t in traces.values())
+    return traces if moving else {}
+
+
 def lr_curves(data: StudyData) -> Figure | None:
     """The learning rate against the optimizer step for every distinct schedule used; None
-    when no trial logged step-level ``lr`` rows."""
-    traces = lr_traces(data)
+    when no trial logged step-level ``lr`` rows or none of them changes."""
+    traces = schedule_traces(data)
     if not traces:
         return None
     longest = max(len(label) for label in traces)

@@ -16,7 +16,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 OKABE_ITO: tuple[str, ...] = (
@@ -75,7 +74,7 @@ def looks(labels: Sequence[str]) -> dict[str, Look]:
 @contextmanager
 def styled() -> Iterator[None]:
     """Matplotlib settings of the house, for the duration of a block."""
-    with plt.rc_context(RC):
+    with matplotlib.rc_context(RC):
         yield
 
 
@@ -134,15 +133,18 @@ def outside_legend(ax, **kwargs) -> None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
 
 
-def log_axis(ax, which: str = "y", numticks: int = 6) -> None:
+def log_axis(
+    ax, which: str = "y", numticks: int = 6, span: tuple[float, float] | None = None
+) -> None:
     """Put ``ax``'s ``which`` axis on a log scale that draws fast: over two decades or more of
     plotted data, a few decades labelled in plain numbers (0.01, 0.1, 1), no minor ticks.
     Matplotlib's default lays out every label as mathtext and adds eight minor ticks a
-    decade: most of a small figure's render time."""
+    decade: most of a small figure's render time. ``span``: the data's range when ``ax``
+    shares the axis with others (default: what ``ax`` plotted)."""
     from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
 
     getattr(ax, f"set_{which}scale")("log")
-    lo, hi = ax.dataLim.intervaly if which == "y" else ax.dataLim.intervalx
+    lo, hi = span or (ax.dataLim.intervaly if which == "y" else ax.dataLim.intervalx)
     if not (lo > 0 and hi / lo >= 100):  # under two decades: matplotlib's minor labels help
         return
     axis = ax.yaxis if which == "y" else ax.xaxis
