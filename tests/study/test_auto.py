@@ -46,6 +46,8 @@ def test_split_keeps_group_keys_apart_and_parts_even() -> None:
         assert len({j.config.task for j in part}) == 1
     assert sorted(j.trial_id for p in parts for j in p) == sorted(j.trial_id for j in mlp + logreg)
     assert [len(p) for p in auto_groups.split(mlp, 1, max_group=3)] == [3, 2, 2]
+    dealt = auto_groups.split(mlp, 2)  # in turn: each part gets early and late settings
+    assert [[j.config.seed for j in p] for p in dealt] == [[0, 2, 4, 6], [1, 3, 5]]
 
 
 def _summaries(path: Path) -> dict[str, dict]:

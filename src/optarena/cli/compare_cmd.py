@@ -177,6 +177,11 @@ def _run(
     from optarena.study.plan import write_plan
     from optarena.study.progress import StudyProgress
 
+    preload = None
+    if report:  # the report's imports while the trials train (this process only waits)
+        from optarena.report import preload as report_preload
+
+        preload = report_preload.start()
     with StudyProgress() as progress:
         run = run_study(
             spec,
@@ -199,6 +204,8 @@ def _run(
         err=True,
     )
     write_plan(spec, spec.name, out, run.trial_ids)  # a re-run finds the trials without torch
+    if preload is not None:
+        preload.join()  # the report forks its figure workers: no import may be half done
     _finish(store_path, spec.name, out, not report, formats)
     for found in run_lr_finds(spec, child(out / "reports", spec.name)):
         typer.echo(f"lr-find {found['optimizer']}: suggested {found['suggested']}")

@@ -24,7 +24,8 @@ from optarena.study.executors.base import Job, Outcome, TrialEventFn
 
 def split(jobs: list[Job], parts: int, max_group: int = 64) -> list[list[Job]]:
     """``jobs`` cut into at most ``parts`` parts of one group key each (more when there are
-    more keys, or a key has more than ``max_group`` trials), as even as the keys allow."""
+    more keys, or a key has more than ``max_group`` trials), as even as the keys allow; a
+    key's trials are dealt to its parts in turn."""
     from optarena.study.executors.vec_setup import group_key
 
     groups: dict[tuple[Any, ...], list[Job]] = {}
@@ -36,12 +37,9 @@ def split(jobs: list[Job], parts: int, max_group: int = 64) -> list[list[Job]]:
         # this key's share of the parts (at least one), no part larger than max_group
         share = max(1, round(parts * len(group) / total), -(-len(group) // max_group))
         share = min(share, len(group))
-        size, extra = divmod(len(group), share)
-        start = 0
-        for i in range(share):
-            end = start + size + (i < extra)
-            out.append(group[start:end])
-            start = end
+        # dealt round-robin: a study lists optimizers of one family together (adam, adamw,
+        # nadam, ...), and families differ in update cost; dealt, each part gets a mix
+        out += [group[i::share] for i in range(share)]
     return out
 
 
