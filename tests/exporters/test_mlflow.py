@@ -1,5 +1,6 @@
-"""The MLflow export read back with MlflowClient (a file: tracking store in tmp): one run per
-trial with the store's params, every metric row at its step, and the study and state tags."""
+"""The MLflow export read back with MlflowClient (a file: tracking store and an SQLite
+database-backed one, in tmp): one run per trial with the store's params, every metric row at
+its step, and the study and state tags."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from optarena.store import open_store
 pytest.importorskip("mlflow")
 
 
-@pytest.fixture
-def uri(tmp_path, monkeypatch):
+@pytest.fixture(params=["file", "sqlite"])
+def uri(request, tmp_path, monkeypatch):
+    if request.param == "sqlite":  # MLflow's database store runs on SQLAlchemy and Alembic
+        pytest.importorskip("sqlalchemy")
+        pytest.importorskip("alembic")
+        return f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 wants it for file: stores
     return (tmp_path / "mlruns").as_uri()
 
