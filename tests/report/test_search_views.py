@@ -38,6 +38,8 @@ def test_tuned_main_figures_show_only_the_final_entries(tuned_store, tuned_data,
     bars = charts["test-accuracy"]["panels"][0]["rows"]
     assert [r["name"] for r in bars] == tuned_data.finals
     for name in ("top-5", "loss-vs-time", "lr-schedules"):
+        if name not in charts:  # the learning-rate chart only when a schedule moves it
+            continue
         names = {s["name"] for p in charts[name]["panels"] for s in p["series"]}
         assert names <= set(tuned_data.finals), name
     entry_figures = [s.name for s in figure_specs(tuned_data) if s.name.startswith("entries-")]
