@@ -54,7 +54,7 @@ for _module in (
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors (bad flags included) become one ``error: ...``
     line and exit code 2, Ctrl-C one ``interrupted`` line and exit code 130 (``errors.py``).
-    As the process's entry (``argv`` None) it ends with :func:`exit_now` once torch is loaded."""
+    As the process's entry (``argv`` None) it ends through :func:`exit_now`."""
     code = _run(argv)
     if argv is None:
         exit_now(code)
@@ -89,17 +89,22 @@ def _run(argv: list[str] | None) -> int:
     return code if isinstance(code, int) and not isinstance(code, bool) else 0
 
 
+#: libraries whose teardown at exit is slow (``exit_now`` skips it once one is loaded)
+HEAVY = ("torch", "pandas", "matplotlib")
+
+
 def exit_now(code: int) -> None:
-    """End the process with ``code`` without the interpreter's teardown when torch is loaded:
-    freeing torch's objects one by one at exit costs about a second and only returns memory
-    to a process that is ending. Everything else an exit does is done first: the ``atexit``
-    handlers run (worker processes joined, loggers and caches flushed) and the standard
-    streams are flushed. With a non-daemon thread still running, the exit is the ordinary
-    one (which waits for it)."""
+    """End the process with ``code`` without the interpreter's teardown when torch, pandas or
+    matplotlib is loaded: freeing their objects one by one at exit costs up to a second and
+    only returns memory to a process that is ending. Everything else an exit does is done
+    first: the ``atexit`` handlers run (worker processes joined, loggers and caches flushed)
+    and the standard streams are flushed. With a non-daemon thread still running, the exit
+    is the ordinary one (which waits for it)."""
     import threading
 
     others = [t for t in threading.enumerate() if t is not threading.main_thread()]
-    if "torch" not in sys.modules or any(not t.daemon for t in others):
+    heavy = any(name in sys.modules for name in HEAVY)
+    if not heavy or any(not t.daemon for t in others):
         sys.exit(code)
     import atexit
     import os
