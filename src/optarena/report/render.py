@@ -98,6 +98,7 @@ class Renderer:
         self.workers = workers or available_cores()
         self._pool: Any = None
         self._results: Any = None  # the pool's result iterator
+        self._queue: _TaskQueue | None = None  # the pool's tasks
         self._batches: list[Batch] = []
         self._local: list[tuple[Batch, FigureSpec]] = []  # drawn here, at records()
 
@@ -108,7 +109,7 @@ class Renderer:
         self.close()
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._queue is not None:
             self._queue.close()  # ends the pool's task thread, then the workers
             self._pool.terminate()
             self._pool = None
@@ -154,6 +155,7 @@ class Renderer:
             except Exception:  # a closure: drawn here
                 self._local.append((batch, spec))
                 continue
+            assert self._queue is not None
             self._queue.put(task)
         return batch
 

@@ -4,7 +4,7 @@ rebuilt report redraws only the figures whose numbers changed, in parallel worke
 
 They sit beside the study figures with a manifest of their own (``MANIFEST``), so the study
 figures' cache (``figures.json``) and this one never remove each other's files. The section's
-Markdown and HTML hold a placeholder per figure until ``render`` fills in the image (or drops
+Markdown and HTML hold a placeholder per figure until ``fill`` puts in the image (or drops
 it when the figure does not apply).
 """
 
@@ -26,7 +26,8 @@ MANIFEST = "verdict-figures.json"
 
 @dataclass
 class PendingFigures:
-    """Figures asked for while the section is laid out, drawn together by ``render``."""
+    """Figures asked for while the section is laid out, handed to a ``render.Renderer`` by
+    ``submit`` and put in place by ``fill``."""
 
     specs: list[FigureSpec] = field(default_factory=list)
     _renderer: Any = None
@@ -40,16 +41,6 @@ class PendingFigures:
         )
         md.append(_token(name))
         parts.append(_token(name))
-
-    def render(
-        self, md: list[str], parts: list[str], out: Path, formats: tuple[str, ...]
-    ) -> list[Path]:
-        """Draw (or reuse) every figure, put them in place; returns the files written."""
-        from optarena.report.render import Renderer
-
-        with Renderer(None) as renderer:
-            self.submit(renderer, out, formats)
-            return self.fill(md, parts)
 
     def submit(self, renderer: Any, out: Path, formats: tuple[str, ...]) -> None:
         """Hand the figures to ``renderer`` (a ``render.Renderer`` the report shares); they

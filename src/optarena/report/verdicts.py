@@ -291,8 +291,11 @@ def build(
         v.finish = lambda: None
 
     if renderer is None:
-        v.files += figs.render(md, parts, out, formats)
-        v.markdown, v.html = "\n".join(md) + "\n", "\n".join(parts)
+        from optarena.report.render import Renderer
+
+        with Renderer(None) as own:
+            figs.submit(own, out, formats)
+            finish()
     else:  # drawn beside the report's figures; ``v.finish()`` puts them in place
         figs.submit(renderer, out, formats)
         v.finish = finish
