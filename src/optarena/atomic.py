@@ -4,7 +4,8 @@
 old file or the new one, never a truncated one (the pattern of Go's ``renameio`` and Python's
 ``atomicwrites``). When writing fails — a full disk (``ENOSPC``), a read-only file system, a
 kill — the temporary file is removed and the error propagates; only ``kill -9`` mid-write can
-leave one, and it is hidden (``.NAME.tmpPID.SUFFIX``) and swept by the next write of that file.
+leave one, and it is hidden (``.NAME.tmpPID.SUFFIX``) and swept by the next write of that file
+(or, for a worker the study runner killed, by the runner: :func:`remove_temps_of`).
 Every place optarena produces a file (checkpoints, figures, reports, caches) goes through here.
 """
 
@@ -91,6 +92,19 @@ def _sweep(path: Path) -> None:
         if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 stale.unlink()
+
+
+def remove_temps_of(pid: int, folder: Path | str) -> None:
+    """Remove the temporaries process ``pid`` (killed, now gone) left anywhere under
+    ``folder``: what the next write of each file would sweep, swept now (a killed worker's
+    checkpoint that no later write may ever replace)."""
+    try:
+        found = list(Path(folder).rglob(f".*{_MARK}{pid}.*"))
+    except OSError:
+        return
+    for stale in found:
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def glob_escape(text: str) -> str:

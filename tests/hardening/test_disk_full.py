@@ -159,3 +159,17 @@ def test_decode_cache_on_full_disk_is_skipped_with_a_warning(tmp_path, monkeypat
     with pytest.warns(UserWarning, match="not cached"):
         cache.save_entries(tmp_path / "c" / "cache.pt", entries)
     assert calls[0] == 1 and list((tmp_path / "c").iterdir()) == []
+
+
+def test_the_temporaries_of_a_killed_writer_are_removed(tmp_path):
+    from optarena import atomic
+
+    trial = tmp_path / "trials" / "abc"
+    (trial / "sub").mkdir(parents=True)
+    mine = [trial / ".last.tmp4242.pt", trial / "sub" / ".best.tmp4242.pt"]
+    others = [trial / ".last.tmp777.pt", trial / "last.pt"]
+    for path in mine + others:
+        path.write_bytes(b"x")
+    atomic.remove_temps_of(4242, trial)
+    assert [p.exists() for p in mine] == [False, False]
+    assert [p.exists() for p in others] == [True, True]

@@ -269,8 +269,9 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         for w in list(self._pool):
+            job, pid = w.job, w.process.pid
             try:
-                if w.job is None:
+                if job is None:
                     w.conn.send(None)
                 else:
                     w.process.kill()  # interrupted mid-trial: a rerun resumes it
@@ -278,6 +279,11 @@ class LocalExecutor(Executor):
                 pass
             self.worker_cpu_s += w.cpu_s
             self._retire(w)
+            if job is not None and pid is not None and not w.process.is_alive():
+                from optarena import atomic
+                from optarena.train.run import trial_dir
+
+                atomic.remove_temps_of(pid, trial_dir(job.out, job.trial_id))  # a half write
         for store in self._stores.values():
             store.close()
         self._stores.clear()
