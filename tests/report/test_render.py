@@ -84,3 +84,42 @@ def test_parallel_and_serial_renders_write_the_same_files(small_study, tmp_path)
 
 def _keys(manifest):
     return {k: v["key"] for k, v in json.loads(manifest.read_text()).items()}
+
+
+class _SlowFigure:
+    """A figure whose save writes part of its file, then hangs (a worker mid-write)."""
+
+    def savefig(self, path, **_):
+        with open(path, "wb") as handle:
+            handle.write(b"half")
+            handle.flush()
+            import time
+
+            time.sleep(60)
+
+
+def _failing(_data):
+    raise OSError(28, "No space left on device")
+
+
+def _slow(_data):
+    return _SlowFigure()
+
+
+def test_an_error_in_one_worker_leaves_no_half_written_file_of_another(tmp_path):
+    """One figure fails while another worker is writing: the pool is stopped and the killed
+    worker's temporary is removed with it."""
+    import time
+
+    from optarena.report.figures import FigureSpec
+
+    specs = [
+        FigureSpec("slow", "t", "c", _slow, lambda d: "1"),
+        FigureSpec("fails", "t", "c", _failing, lambda d: "2"),
+    ]
+    with pytest.raises(OSError), render.Renderer(None, workers=2) as renderer:
+        batch = renderer.submit(specs, tmp_path)
+        while not list(tmp_path.glob(".slow.tmp*")):  # the slow worker has begun its write
+            time.sleep(0.05)
+        renderer.records(batch)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

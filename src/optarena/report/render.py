@@ -111,8 +111,12 @@ class Renderer:
     def close(self) -> None:
         if self._pool is not None and self._queue is not None:
             self._queue.close()  # ends the pool's task thread, then the workers
-            self._pool.terminate()
+            pids = [worker.pid for worker in self._pool._pool]
+            self._pool.terminate()  # on an error, a worker may be killed mid-write:
             self._pool = None
+            for folder in {batch.out_dir for batch in self._batches}:
+                for pid in pids:  # its half-written temporary goes too
+                    atomic.remove_temps_of(pid, folder)
         _JOB.clear()
 
     def submit(
