@@ -78,6 +78,7 @@ def run_parts(
         for part in running:  # interrupted: a rerun resumes the trials from their checkpoints
             part.process.kill()
             _close(part)
+            _remove_half_writes(part)
 
 
 def _start(ctx: Any, jobs: list[Job]) -> _Part:
@@ -112,6 +113,18 @@ def _close(part: _Part) -> None:
     for conn in (part.conn, part.alive_w):
         conn.close()
     part.process.join(timeout=5)
+
+
+def _remove_half_writes(part: _Part) -> None:
+    """A killed part's temporaries (it may have been writing a checkpoint) are removed."""
+    from optarena import atomic
+    from optarena.train.run import trial_dir
+
+    pid = part.process.pid
+    if pid is None or part.process.is_alive():
+        return
+    for trial_id, job in part.waiting.items():
+        atomic.remove_temps_of(pid, trial_dir(job.out, trial_id))
 
 
 def part_main(jobs: list[Job], conn: Connection, lifeline: Any) -> None:
