@@ -195,6 +195,14 @@ def demo_report(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
+def demo_png_report(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of the demo study with its figures as PNG files (``--png``)."""
+    from optarena.report import build_report
+
+    return build_report(demo_store, "demo", tmp_path_factory.mktemp("png"), formats=("png",))
+
+
+@pytest.fixture(scope="session")
 def evil_report(evil_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from optarena.report import build_report
 

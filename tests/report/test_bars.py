@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from optarena.report.bars import accuracy_bars, mean_ci
+from optarena.report.bars import accuracy_bars
+from optarena.report.figure_data import mean_ci
 
 # Student t 97.5% quantile with 2 degrees of freedom, closed form t = a·sqrt(2/(1-a²)), a = 0.95
 T_975_2 = 0.95 * math.sqrt(2 / (1 - 0.95**2))

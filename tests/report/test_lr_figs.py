@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from optarena.report import data as report_data
-from optarena.report.lr_figs import lr_curves, lr_sensitivity, lr_traces, sensitivity_table
+from optarena.report.figure_data import lr_traces, sensitivity_table
+from optarena.report.lr_figs import lr_curves, lr_sensitivity
 
 # Student t 97.5% quantile with 2 degrees of freedom, closed form t = a·sqrt(2/(1-a²)), a = 0.95
 T_975_2 = 0.95 * math.sqrt(2 / (1 - 0.95**2))

@@ -3,7 +3,8 @@
 import numpy as np
 
 from optarena.report import data as report_data
-from optarena.report.profiles_fig import cost_table, performance_profile
+from optarena.report.figure_data import cost_table
+from optarena.report.profiles_fig import performance_profile
 
 
 def test_cost_table_is_one_minus_mean_test_accuracy(multitask_store):

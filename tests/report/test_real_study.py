@@ -33,4 +33,4 @@ def test_report_of_a_real_study(tmp_path):
         accs = [t.summary["test_acc"] for t in trials if t.config["optimizer"] == optimizer]
         mean = board.loc[board["optimizer"] == optimizer, "mean"].iloc[0]
         assert mean == pytest.approx(sum(accs) / 2, rel=1e-12)
-    assert (page.parent / "lr-schedules.png").is_file()  # step-level lr rows were stored
+    assert 'id="fig-lr-schedules"' in text  # step-level lr rows were stored

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from optarena.cli.params import parse_params
+from optarena.cli.params import PNG_HELP, SVG_HELP, figure_formats, parse_params
 
 DEFAULT_OUT = Path("runs")
 
@@ -65,7 +65,8 @@ def compare(
     retry_failed: bool = typer.Option(False, help="Run failed trials again."),
     lease: float = typer.Option(120.0, help="Seconds a trial's lease lasts without a heartbeat."),
     report: bool = typer.Option(True, help="Write the HTML/Markdown report."),
-    svg: bool = typer.Option(False, "--svg", help="Write the report's figures as SVG too."),
+    png: bool = typer.Option(False, "--png", help=PNG_HELP),
+    svg: bool = typer.Option(False, "--svg", help=SVG_HELP),
     smoke: bool = typer.Option(
         False, help="Tiny budget (1 epoch, 1 seed, 256 examples) to check the study runs."
     ),
@@ -124,7 +125,7 @@ def compare(
         part_raw = merge_flags(part_raw, flags)
         specs.append(parse_spec(smoke_budget(part_raw) if smoke else part_raw, name=part_name))
     store_path = store_target(store) if store is not None else out / DEFAULT_STORE.name
-    formats = ("png", "svg") if svg else ("png",)
+    formats = figure_formats(png, svg)
     # A finished study with a cached plan needs no expansion, no checks, no training (no torch).
     done = {
         s.name: finished_plan(s, s.name, store_path=store_path, out=out, retry_failed=retry_failed)
@@ -181,7 +182,7 @@ def _run(
     if report:  # the report's imports while the trials train (this process only waits)
         from optarena.report import preload as report_preload
 
-        preload = report_preload.start()
+        preload = report_preload.start(files=bool(formats))
     with StudyProgress() as progress:
         run = run_study(
             spec,
@@ -212,7 +213,7 @@ def _run(
 
 
 def _finish(
-    store_path: Path, study: str, out: Path, no_report: bool, formats: tuple[str, ...] = ("png",)
+    store_path: Path, study: str, out: Path, no_report: bool, formats: tuple[str, ...] = ()
 ) -> None:
     """Print the leaderboard and write the report (plain table if analysis is unavailable).
     A report up to date with the store is kept as it is, and the leaderboard it cached is

@@ -31,3 +31,12 @@ def parse_params(items: Iterable[str] | None) -> dict[str, Any]:
             raise ValueError(f"expected key=value, got {item!r}")
         params[key] = parse_value(value.strip())
     return params
+
+
+PNG_HELP = "Write the report's figures as PNG files too (shown in report.md)."
+SVG_HELP = "Write the report's figures as SVG and PNG files too."
+
+
+def figure_formats(png: bool, svg: bool) -> tuple[str, ...]:
+    """The report's figure file formats for ``--png``/``--svg`` (none: charts only)."""
+    return ("png", "svg") if svg else ("png",) if png else ()

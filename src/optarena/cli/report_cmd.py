@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from optarena.cli.params import PNG_HELP, SVG_HELP, figure_formats
+
 
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``directory`` over HTTP until Ctrl-C (loopback unless ``host`` says otherwise)."""
@@ -30,7 +32,8 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(None, "--out", help="Folder [default: runs/reports/STUDY/]."),
         serve_page: bool = typer.Option(False, "--serve", help="Serve the report over HTTP."),
-        svg: bool = typer.Option(False, "--svg", help="Write the figures as SVG too."),
+        png: bool = typer.Option(False, "--png", help=PNG_HELP),
+        svg: bool = typer.Option(False, "--svg", help=SVG_HELP),
         host: str = typer.Option("127.0.0.1", "--host", help="Address --serve binds to."),
         port: int = typer.Option(
             8000, "--port", min=0, max=65535, help="Port for --serve (0: any free port)."
@@ -54,8 +57,9 @@ def register(app: typer.Typer) -> None:
             "all their tasks.",
         ),
     ) -> None:
-        """Write report.html (self-contained), report.md, leaderboard.csv and the figures (PNG;
-        SVG too with --svg) of a study; prints the path of report.html. A report up to date
+        """Write report.html (self-contained, every figure an interactive chart), report.md
+        and leaderboard.csv of a study, and with --png (--svg) its figures as PNG (and SVG)
+        files shown in report.md too; prints the path of report.html. A report up to date
         with the store is left as it is; otherwise only figures whose data changed are drawn.
 
         With --page: one Markdown results page for one or more studies (e.g. the parts of a
@@ -106,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 )
                 typer.echo(str(written))
                 return
-            html = build_report(results, study[0], out, formats=("png", "svg") if svg else ("png",))
+            html = build_report(results, study[0], out, formats=figure_formats(png, svg))
         typer.echo(str(html))
         if serve_page:
             serve(html.parent, host, port)

@@ -8,22 +8,12 @@ interval, and the single seeds are drawn as dots on top.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-from optarena.analysis import summarize
 from optarena.report.data import StudyData, metric_of
+from optarena.report.figure_data import mean_ci
 from optarena.report.style import new_figure, styled
-
-
-def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
-    """``(mean, lo, hi)`` of the finite values: the Student-t interval of
-    ``optarena.analysis.summarize``; ``lo = hi = mean`` for a single value, NaN for none."""
-    s = summarize([v for v in values if math.isfinite(v)], level)
-    if s.n == 1:
-        return s.mean, s.mean, s.mean
-    return s.mean, s.low, s.high
 
 
 def accuracy_bars(data: StudyData):

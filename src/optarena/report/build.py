@@ -1,7 +1,10 @@
-"""Build a study's report: figures, ``leaderboard.csv``, ``report.md`` and ``report.html``.
+"""Build a study's report: ``leaderboard.csv``, ``report.md``, ``report.html`` and, when
+asked for, the figures as PNG/SVG files.
 
-A report that is up to date with the store (``state.py``) is not rebuilt; otherwise only the
-figures whose data changed are rendered (``render.py``).
+report.html draws every figure as an interactive chart from the numbers, so by default no
+figure file is drawn and matplotlib is not imported. A report that is up to date with the
+store (``state.py``) is not rebuilt; otherwise only the figure files whose data changed are
+rendered (``render.py``).
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ def build_report(
     study: str,
     out_dir: str | Path | None = None,
     *,
-    formats: Sequence[str] = ("png",),
+    formats: Sequence[str] = (),
     workers: int | None = None,
     force: bool = False,
 ) -> Path:
-    """Write the figures (PNG; SVG too when ``formats`` has it), ``leaderboard.csv``,
-    ``report.md`` and ``report.html`` of ``study`` into ``out_dir`` (default
-    ``runs/reports/<study>/``); returns the path of report.html. Nothing is rewritten when
-    the report is up to date with the store (unless ``force``). An unknown study is a
-    ``ValueError`` with close matches."""
+    """Write ``leaderboard.csv``, ``report.md`` and ``report.html`` of ``study`` into
+    ``out_dir`` (default ``runs/reports/<study>/``), and its figures as files in ``formats``
+    (``png``; ``svg`` brings PNG too; none by default: report.html draws every figure as an
+    interactive chart, without matplotlib); returns the path of report.html. Nothing is
+    rewritten when the report is up to date with the store (unless ``force``). An unknown
+    study is a ``ValueError`` with close matches."""
     out = Path(out_dir) if out_dir is not None else default_out_dir(study)
     if store.study(study).config.get("source") == "algoperf":  # imported: its own compact page
         from optarena.report.algoperf_report import build_algoperf_report
@@ -44,18 +48,22 @@ def build_report(
     if not force and up_to_date(out, expected) is not None:
         return page
     from optarena.report import data as report_data
-    from optarena.report.render import Renderer
+    from optarena.report.render import Renderer, forget
 
     data = report_data.load(store, study)
     out.mkdir(parents=True, exist_ok=True)
     formats_ = tuple(expected["formats"])
     with Renderer(data, workers) as renderer:
-        from optarena.report.figures import figure_specs
+        from optarena.report.figures import chart_records, figure_specs
 
         specs = figure_specs(data)
-        main = renderer.submit(specs, out, formats=formats_)  # workers draw from here on
+        main = renderer.submit(specs, out, formats=formats_) if formats_ else None
         board, charts, search, extra = _the_rest(store, study, out, data, specs, renderer, formats_)
-        figures = renderer.records(main)
+        if main is None:  # charts only: no matplotlib at all
+            forget(out)
+            figures = chart_records(specs, charts)
+        else:  # the workers have been drawing since submit
+            figures = renderer.records(main)
         extra.finish()
     from optarena.analysis import to_csv
     from optarena.analysis.export import records

@@ -1,7 +1,8 @@
 """The report's chart script: hand-written SVG charts drawn from the page's inline JSON.
 
 Each ``<div class="chart" data-chart="N">`` is drawn from entry ``N`` of the JSON in
-``<script type="application/json" id="optarena-charts">`` (built by ``charts.py``). Panels are
+``<script type="application/json" id="optarena-charts">`` (built by ``charts.py``), each
+``<div class="chart" data-spec="{...}">`` from its own JSON (sections built apart). Panels are
 ``xy`` (lines, bands, markers, steps; linear or log axes), ``bars`` (mean with a 95% CI and the
 single seeds) or ``parcoords`` (parallel coordinates). Hover shows the nearest point's exact
 values; a click on a legend entry hides or shows that series in every panel of the figure; drag
@@ -15,8 +16,7 @@ CHART_JS = r"""
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
   var node = document.getElementById("optarena-charts");
-  if (!node) { return; }
-  var specs = JSON.parse(node.textContent);
+  var specs = node ? JSON.parse(node.textContent) : [];
   var M = { l: 62, r: 14, t: 26, b: 42 };
 
   function el(tag, attrs, parent) {
@@ -379,10 +379,18 @@ CHART_JS = r"""
     });
   };
 
-  document.querySelectorAll("div.chart[data-chart]").forEach(function (div) {
-    var spec = specs[Number(div.dataset.chart)];
-    if (spec) { div.chart = new Chart(div, spec); }
-  });
+  function drawAll() {
+    document.querySelectorAll("div.chart[data-chart], div.chart[data-spec]").forEach(
+      function (div) {
+        if (div.chart) { return; }
+        var spec = div.dataset.spec ? JSON.parse(div.dataset.spec)
+                                    : specs[Number(div.dataset.chart)];
+        if (spec) { div.chart = new Chart(div, spec); }
+      });
+  }
+  if (document.readyState === "loading") {  // sections after this script are parsed later
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else { drawAll(); }
 })();
 """
 

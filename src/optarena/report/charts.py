@@ -121,7 +121,7 @@ def _band_series(data: StudyData, label: str, split: str, name: str, **kw: Any) 
 
 
 def accuracy_bars(data: StudyData) -> Chart | None:
-    from optarena.report.bars import mean_ci
+    from optarena.report.figure_data import mean_ci
 
     rows = []
     final = data.final_trials
@@ -175,7 +175,7 @@ def loss_vs_time(data: StudyData, k: int = 8) -> Chart | None:
 
 
 def lr_curves(data: StudyData) -> Chart | None:
-    from optarena.report.lr_figs import schedule_traces
+    from optarena.report.figure_data import schedule_traces
 
     traces = schedule_traces(data)
     if not traces:
@@ -191,12 +191,12 @@ def lr_curves(data: StudyData) -> Chart | None:
 
 
 def lr_sensitivity(data: StudyData) -> Chart | None:
-    from optarena.report.lr_figs import _group_colours, sensitivity_table
+    from optarena.report.figure_data import group_colours, sensitivity_table
 
     table = sensitivity_table(data)
     if table.empty:
         return None
-    colours = _group_colours(data, list(dict.fromkeys(table["group"])))
+    colours = group_colours(data, list(dict.fromkeys(table["group"])))
     items = []
     floor = float(np.nanmin(table["lo"])) if np.isfinite(table["lo"]).any() else 0.0
     for group, part in table.groupby("group", sort=False):
@@ -216,7 +216,7 @@ def lr_sensitivity(data: StudyData) -> Chart | None:
 
 
 def performance_profile(data: StudyData) -> Chart | None:
-    from optarena.report.profiles_fig import profile_steps
+    from optarena.report.figure_data import profile_steps
 
     steps = profile_steps(data, 2)  # the steps are at the ratios: no dense grid needed
     if steps is None:

@@ -25,7 +25,7 @@ from optarena.analysis.leaderboard import task_of
 from optarena.metrics import DEFAULT as DEFAULT_METRIC
 from optarena.metrics import Metric, of_summary
 from optarena.metrics import get as get_metric
-from optarena.report.style import Look, looks
+from optarena.report.palette import Look, looks
 
 SEED_KEYS = frozenset({"seed"})
 # Per-task budget fields: a "solver" (performance profiles) is an entry minus its task.

@@ -8,7 +8,7 @@ a list of specs, appended to the list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,14 +38,15 @@ class FigureSpec:
 
 @dataclass(frozen=True)
 class FigureRecord:
-    """One written figure: file stem, title, caption, its PNG, its SVG (``None`` unless SVG
-    was asked for), whether this build rendered it (``False``: reused, its data unchanged),
-    and the matplotlib figure when it was drawn in this process."""
+    """One figure of a report: file stem, title, caption, its PNG (``None`` when no figure
+    files were asked for: the page shows its interactive chart only), its SVG (``None``
+    unless SVG was asked for), whether this build rendered it (``False``: reused, its data
+    unchanged, or not drawn), and the matplotlib figure when it was drawn in this process."""
 
     name: str
     title: str
     caption: str
-    png: Path
+    png: Path | None
     svg: Path | None = None
     rendered: bool = True
     figure: Any = None
@@ -201,6 +202,15 @@ def figure_specs(
     for source in FIGURE_SOURCES:
         out += source(data, top_k=top_k, max_entries=max_entries)
     return out
+
+
+def chart_records(specs: Sequence[FigureSpec], charts: Mapping[str, Any]) -> list[FigureRecord]:
+    """The records of a report without figure files: each figure whose chart applies."""
+    return [
+        FigureRecord(s.name, s.title, s.caption, None, rendered=False)
+        for s in specs
+        if s.name in charts
+    ]
 
 
 def build_figures(

@@ -132,19 +132,22 @@ HINT = (
 def _figures_html(
     figures: Sequence[FigureRecord], charts: Mapping[str, Any], order: list[Any]
 ) -> str:
-    """Each figure as its interactive chart (``order`` collects the chart specs; the PNG file
-    stays beside the page) or, without one, as an embedded PNG."""
+    """Each figure as its interactive chart (``order`` collects the chart specs; a PNG file
+    beside the page is linked) or, without one, as an embedded PNG."""
     parts = []
     for record in figures:
         caption = f"<b>{escape(record.title)}.</b> {escape(record.caption)}"
         if record.name in charts:
             order.append(charts[record.name])
-            png = escape(record.png.name)
+            png = escape(record.png.name) if record.png is not None else ""
+            link = f' <a class="png-link" href="{png}">PNG</a>' if png else ""
             parts.append(
                 f'<figure id="fig-{escape(record.name)}"><div class="chart" '
-                f'data-chart="{len(order) - 1}"></div><figcaption>{caption} '
-                f'<a class="png-link" href="{png}">PNG</a></figcaption></figure>'
+                f'data-chart="{len(order) - 1}"></div><figcaption>{caption}{link}'
+                "</figcaption></figure>"
             )
+            continue
+        if record.png is None:
             continue
         b64 = base64.b64encode(record.png.read_bytes()).decode("ascii")
         parts.append(
@@ -163,6 +166,13 @@ def _chart_only_html(items: Sequence[tuple[str, str, str, Any]], order: list[Any
             f"</div><figcaption><b>{escape(title)}.</b> {escape(caption)}</figcaption></figure>"
         )
     return "\n".join(parts)
+
+
+def inline_chart(name: str, chart: Any) -> str:
+    """A figure whose chart spec travels in its own element (``data-spec``): for sections
+    built apart from the page's list of charts (the verdicts)."""
+    spec = escape(chart_json([chart])[1:-1], quote=True)
+    return f'<figure id="fig-{escape(name)}"><div class="chart" data-spec="{spec}"></div></figure>'
 
 
 def chart_json(order: Sequence[Any]) -> str:

@@ -1,5 +1,6 @@
-"""``report.md``: the leaderboard as a Markdown table and the figures linked as the PNG files
-beside it. User strings are HTML-escaped too, since Markdown renderers pass raw HTML through."""
+"""``report.md``: the leaderboard as a Markdown table and the figures: the PNG files beside
+it when they were asked for, else links to their interactive charts in report.html. User
+strings are HTML-escaped too, since Markdown renderers pass raw HTML through."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from optarena.analysis.export import to_markdown
 from optarena.report.data import StudyData, metric_of
 from optarena.report.figures import FigureRecord
 from optarena.report.html import leaderboard_columns, problem_rows
+
+CHARTS_ONLY = (
+    "The figures are interactive charts in [report.html](report.html) (exact values on hover). "
+    "For figure files on this page as well, build the report with `--png` "
+    "(`optarena report STUDY --png`, or `optarena compare ... --png`)."
+)
 
 
 def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,11 +53,17 @@ def render_markdown(
     ]
     lines.append(to_markdown(_escaped(leaderboard[leaderboard_columns(leaderboard)])))
     lines += ["## Figures", ""]
+    if any(record.png is None for record in figures):
+        lines += [CHARTS_ONLY, ""]
     for record in figures:
+        if record.png is None:
+            image = f"Interactive chart: [report.html](report.html#fig-{record.name})"
+        else:
+            image = f"![{_md_text(record.title)}]({record.png.name})"
         lines += [
             f"### {_md_text(record.title)}",
             "",
-            f"![{_md_text(record.title)}]({record.png.name})",
+            image,
             "",
             _md_text(record.caption)
             + (f" (vector: [{record.svg.name}]({record.svg.name}))" if record.svg else ""),

@@ -1,4 +1,5 @@
-"""Import what a report is built with (pandas, matplotlib, the analysis and figure modules)
+"""Import what a report is built with (pandas, the analysis and chart modules; matplotlib and
+the figure modules when figure files are asked for)
 on a background thread, while something else keeps the cores busy.
 
 ``optarena compare`` starts it when the trials start: the study runner only waits on its
@@ -22,22 +23,30 @@ MODULES = (
     "optarena.report.verdicts",
     "optarena.report.html",
     "optarena.report.markdown",
+    "optarena.report.verdict_charts",
+)
+FIGURE_MODULES = (  # matplotlib: only when figure files are asked for
     "optarena.report.curves",
     "optarena.report.bars",
     "optarena.report.lr_figs",
     "optarena.report.profiles_fig",
+    "optarena.report.verdict_figs",
 )
 
 
-def start() -> threading.Thread:
-    """Start importing :data:`MODULES` on a daemon thread; returns it (``join()`` it)."""
-    thread = threading.Thread(target=_load, name="optarena-report-preload", daemon=True)
+def start(files: bool = False) -> threading.Thread:
+    """Start importing :data:`MODULES` (and :data:`FIGURE_MODULES` with ``files``) on a
+    daemon thread; returns it (``join()`` it)."""
+    names = MODULES + (FIGURE_MODULES if files else ())
+    thread = threading.Thread(
+        target=_load, args=(names,), name="optarena-report-preload", daemon=True
+    )
     thread.start()
     return thread
 
 
-def _load() -> None:
-    for name in MODULES:
+def _load(names: tuple[str, ...]) -> None:
+    for name in names:
         try:
             importlib.import_module(name)
         except Exception:  # the report itself reports what is missing

@@ -245,6 +245,13 @@ def _finish(batch: Batch) -> list[FigureRecord]:
     return records
 
 
+def forget(out_dir: Path, manifest_name: str = MANIFEST) -> None:
+    """No figure files in ``out_dir`` any more: remove those the last build recorded in
+    ``manifest_name``, and that manifest."""
+    _remove_stale(out_dir, _read_manifest(out_dir, manifest_name), {})
+    (out_dir / manifest_name).unlink(missing_ok=True)
+
+
 def _reusable(entry: Any, key: str, files: list[str], out_dir: Path) -> bool:
     """The last build's figure can stay: same key, and every file asked for is there."""
     if not isinstance(entry, dict) or entry.get("key") != key:

@@ -98,7 +98,7 @@ def _study_section(store: Any, study: str, folder: Path, page_dir: Path, runs_ou
     from optarena.report.verdict_render import MANIFEST as VERDICT_MANIFEST
 
     target = child(folder, study)
-    build_report(store, study, target)
+    build_report(store, study, target, formats=("png",))  # a Markdown page shows PNG
     write_trial_data(store, study, target)
     for name in ("report.html", STATE_FILE, MANIFEST, VERDICT_MANIFEST):  # only what it shows
         (target / name).unlink(missing_ok=True)

@@ -21,17 +21,18 @@ from optarena.fingerprint import code_digest, study_fingerprint
 STATE_FILE = "report-state.json"
 STATE_VERSION = 1
 PAGES = ("report.html", "report.md", "leaderboard.csv")
-FORMATS = ("png", "svg")  # what a figure can be written as; PNG is what pages embed
+FORMATS = ("png", "svg")  # what a figure file can be written as; PNG is what pages embed
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """``formats`` without duplicates, PNG always first (pages embed the PNG)."""
+    """``formats`` without duplicates, PNG first and brought by SVG (pages embed the PNG).
+    None at all: no figure files; report.html draws every figure as an interactive chart."""
     if isinstance(formats, str):
         formats = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown figure format(s) {unknown}; choose from {list(FORMATS)}")
-    return tuple(dict.fromkeys(("png", *formats)))
+    return tuple(dict.fromkeys(("png", *formats))) if formats else ()
 
 
 def expected_state(store: Any, study: str, formats: Sequence[str]) -> dict[str, Any]:

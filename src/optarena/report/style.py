@@ -1,14 +1,9 @@
-"""One look for every figure: the Okabe–Ito colour-blind-safe palette, readable fonts, and a
-fixed (colour, line style) per entry so an optimizer looks the same in every figure.
-
-Palette: Okabe & Ito, "Color Universal Design" (2008), https://jfly.uni-koeln.de/color/ —
-distinguishable under the common colour-vision deficiencies. Beyond eight entries the colours
-repeat with another line style.
-"""
+"""One look for every matplotlib figure: readable fonts, fixed margins or constrained
+layout, fast log axes, and the entries' colours and line styles of ``palette.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,18 +13,13 @@ matplotlib.use("Agg")  # files only; never needs a display
 
 from matplotlib.figure import Figure  # noqa: E402
 
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#F0E442",  # yellow
-    "#000000",  # black
+from optarena.report.palette import (  # noqa: E402, F401  (one look for figures and charts)
+    LINE_STYLES,
+    MARKERS,
+    OKABE_ITO,
+    Look,
+    looks,
 )
-LINE_STYLES: tuple[str, ...] = ("-", "--", "-.", ":")
-MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 RC = {
     "font.size": 11,
@@ -49,26 +39,6 @@ RC = {
     # matplotlib measures every tick label of every axes at each draw to place them
     "axes.titley": 1.0,
 }
-
-
-@dataclass(frozen=True)
-class Look:
-    """How one entry is drawn."""
-
-    colour: str
-    linestyle: str
-    marker: str
-
-
-def looks(labels: Sequence[str]) -> dict[str, Look]:
-    """A fixed look per label, in the given order (best entry first gets the first colour)."""
-    out: dict[str, Look] = {}
-    for i, label in enumerate(labels):
-        n = len(OKABE_ITO)
-        out[label] = Look(
-            OKABE_ITO[i % n], LINE_STYLES[(i // n) % len(LINE_STYLES)], MARKERS[i % len(MARKERS)]
-        )
-    return out
 
 
 @contextmanager

@@ -9,8 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from optarena.report.style import new_figure, outside_legend, styled
-
-MAX_LINES = 12  # more lines than this are unreadable: the figures keep the first (best) ones
+from optarena.report.verdict_charts import MAX_LINES
 
 
 def budget_figure(curves: pd.DataFrame, task: str) -> Figure | None:

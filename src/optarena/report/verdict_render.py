@@ -1,6 +1,8 @@
-"""The "How sure?" figures through the report's per-figure cache (``figures.FigureSpec`` and
-``render.render_figures``): each figure is keyed by a digest of the numbers it draws, so a
-rebuilt report redraws only the figures whose numbers changed, in parallel worker processes.
+"""The "How sure?" figures: interactive charts in the page (``verdict_charts``), or, when
+figure files are asked for, PNG/SVG through the report's per-figure cache
+(``figures.FigureSpec`` and ``render.Renderer``): each figure is keyed by a digest of the
+numbers it draws, so a rebuilt report redraws only the figures whose numbers changed, in
+parallel worker processes.
 
 They sit beside the study figures with a manifest of their own (``MANIFEST``), so the study
 figures' cache (``figures.json``) and this one never remove each other's files. The section's
@@ -26,10 +28,13 @@ MANIFEST = "verdict-figures.json"
 
 @dataclass
 class PendingFigures:
-    """Figures asked for while the section is laid out, handed to a ``render.Renderer`` by
-    ``submit`` and put in place by ``fill``."""
+    """Figures asked for while the section is laid out. With ``files`` they are handed to a
+    ``render.Renderer`` by ``submit`` and put in place, as PNG, by ``fill``; without, each
+    becomes its interactive chart (``verdict_charts``) and nothing is drawn."""
 
+    files: bool = True
     specs: list[FigureSpec] = field(default_factory=list)
+    charts: dict[str, Any] = field(default_factory=dict)
     _renderer: Any = None
     _batch: Any = None
 
@@ -39,24 +44,36 @@ class PendingFigures:
         self.specs.append(
             FigureSpec(name, name, "", _Draw(function, args), lambda _data, key=key: key)
         )
+        if not self.files:
+            from optarena.report.verdict_charts import chart_for
+
+            self.charts[name] = chart_for(function, *args)
         md.append(_token(name))
         parts.append(_token(name))
 
     def submit(self, renderer: Any, out: Path, formats: tuple[str, ...]) -> None:
         """Hand the figures to ``renderer`` (a ``render.Renderer`` the report shares); they
-        are drawn while the caller goes on, and put in place by :meth:`fill`."""
+        are drawn while the caller goes on, and put in place by :meth:`fill`. Without
+        figure files, the last build's files are removed instead."""
+        if not self.files:
+            from optarena.report.render import forget
+
+            forget(out, MANIFEST)
+            return
         self._renderer = renderer
         self._batch = renderer.submit(self.specs, out, formats=formats, manifest_name=MANIFEST)
 
     def fill(self, md: list[str], parts: list[str]) -> list[Path]:
         """Wait for the submitted figures and put them in place; returns the files written."""
+        if not self.files:
+            return self._fill_charts(md, parts)
         records = self._renderer.records(self._batch)
         done = {r.name: r for r in records}
         files: list[Path] = []
         for spec in self.specs:
             record = done.get(spec.name)
             image_md, image_html = "", ""
-            if record is not None:
+            if record is not None and record.png is not None:
                 files += [p for p in (record.png, record.svg) if p is not None]
                 image_md = f"![{spec.name}]({spec.name}.png)\n"
                 data = base64.b64encode(record.png.read_bytes()).decode("ascii")
@@ -65,6 +82,19 @@ class PendingFigures:
             md[md.index(_token(spec.name))] = image_md
             parts[parts.index(_token(spec.name))] = image_html
         return files
+
+    def _fill_charts(self, md: list[str], parts: list[str]) -> list[Path]:
+        from optarena.report.html import inline_chart
+
+        for spec in self.specs:
+            chart = self.charts.get(spec.name)
+            image_md, image_html = "", ""
+            if chart is not None:
+                image_md = f"Interactive chart: [report.html](report.html#fig-{spec.name})\n"
+                image_html = inline_chart(spec.name, chart)
+            md[md.index(_token(spec.name))] = image_md
+            parts[parts.index(_token(spec.name))] = image_html
+        return []
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from optarena.analysis.leaderboard import entry_id, task_of
 from optarena.analysis.stability import flip_warning, stability_by_task
 from optarena.analysis.targets import integrated_score, profile_grid, trial_time
 from optarena.analysis.wins import seeds_plan, top_entries, win_matrix
+from optarena.report.verdict_charts import heat_table
 from optarena.report.verdict_render import PendingFigures
 from optarena.store import Store, TrialState
 
@@ -196,7 +197,7 @@ def build(
     ``render.Renderer``) the figures are drawn while the caller goes on: call ``finish()`` on
     the result before reading its Markdown or HTML."""
     v = Verdicts(formats=formats)
-    figs = PendingFigures()  # drawn together, through the per-figure cache, at the end
+    figs = PendingFigures(files=bool(formats))  # charts, or files drawn through the cache
     way = "higher" if higher_is_better else "lower"
     ranked = f"All verdicts compare {label} ({way} is better)."
     md: list[str] = ["", "## How sure? Budgets, win probabilities, stability, time to target", "",
@@ -232,7 +233,7 @@ def build(
         md += [f"### Win probabilities: {_md_text(task)} (paired seeds, Wilson 95% interval)", ""]
         grid = _win_grid(matrix, names)
         md.append(_md_table(grid))
-        parts.append(f"<h3>Win probabilities: {html.escape(task)}</h3>" + _html_table(grid))
+        parts.append(f"<h3>Win probabilities: {html.escape(task)}</h3>" + heat_table(matrix, names))
         if plan["message"]:
             md += [f"**Seeds planner:** {_md_text(plan['message'])}.", ""]
             parts.append(
