@@ -242,7 +242,10 @@ def check_images(ran: list[Ran], cwd: Path, env: dict[str, str]) -> None:
     assert str(report / "report.html").endswith(output_of(ran, "optarena report").split()[0])
     for name in ("report.html", "report.md", "leaderboard.csv"):
         assert (report / name).stat().st_size > 0, name
-    assert list(report.glob("*.png")) and not list(report.glob("*.svg"))  # SVG: --svg
+    assert not list(report.glob("*.png"))  # the page draws the figures: files with --png
+    pngs = report.with_name("my-images-png")
+    assert (pngs / "test-accuracy.png").is_file() and not list(pngs.glob("*.svg"))
+    assert "![" in (pngs / "report.md").read_text(encoding="utf-8")
     assert "<html" in (report / "report.html").read_text(encoding="utf-8").lower()
     events = list((cwd / "tb" / "my-images").glob("*/events.out.tfevents.*"))
     assert len(events) == 6  # one TensorBoard run per trial

@@ -50,6 +50,8 @@ def test_regression_from_python_ranks_lower_mse_first_and_reuses_the_store(tmp_p
     text = (page.parent / "report.md").read_text()
     assert "Ranked by mean test mean squared error (lower is better)" in text
     assert "All verdicts compare mean squared error (lower is better)" in text
+    assert not list(page.parent.glob("*.png"))  # charts only unless asked for
+    assert (study.report(tmp_path / "report", png=True).parent / "test-accuracy.png").is_file()
     assert study._repr_png_().startswith(b"\x89PNG") and "<table" in study._repr_html_()
 
 

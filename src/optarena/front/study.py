@@ -121,15 +121,19 @@ class Study:
 
     # --- files and figures -----------------------------------------------------------------
 
-    def report(self, path: str | Path | None = None, *, force: bool = False) -> Path:
+    def report(
+        self, path: str | Path | None = None, *, png: bool = False, force: bool = False
+    ) -> Path:
         """Write the HTML/Markdown report into folder ``path`` (default
-        ``OUT/reports/NAME``); returns ``report.html``."""
+        ``OUT/reports/NAME``), with every figure as a PNG file too when ``png``; returns
+        ``report.html``."""
         from optarena.paths import child
         from optarena.report import build_report
 
         folder = Path(path) if path is not None else child(self.out / "reports", self.name)
+        formats = ("png",) if png else ()
         with self._open() as store:
-            return Path(build_report(store, self.name, folder, force=force))
+            return Path(build_report(store, self.name, folder, formats=formats, force=force))
 
     def plot(self, split: str = "val") -> Figure:
         """Mean ``split`` metric per epoch for each entry (mean over seeds), as a PNG."""
