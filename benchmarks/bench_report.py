@@ -1,5 +1,7 @@
-"""Report and re-run overhead (issue 18, items 3-5): the built-in default study's report, a
-200-trial study's report, and the re-run of a finished study, each in a fresh process.
+"""Report and re-run overhead (issue 18, items 3-5): the built-in default study's report (as
+``optarena report`` builds it: every figure a chart in report.html, no figure file; and with
+``--png``), a 200-trial study's report, and the re-run of a finished study, each in a fresh
+process.
 
 Runs the default study once (``optarena compare``, real training; or reuses ``--store``),
 then builds a 200-trial study from its stored rows: every one of its 39 trials is copied
@@ -28,8 +30,9 @@ REPORT = """
 import sys
 from optarena.report import build_report
 from optarena.store import Store
+formats = tuple(sys.argv[4].split(",")) if len(sys.argv) > 4 else ()
 with Store(sys.argv[1], create=False) as store:
-    build_report(store, sys.argv[2], sys.argv[3])
+    build_report(store, sys.argv[2], sys.argv[3], formats=formats)
 render = sys.modules.get("optarena.report.render")  # not even imported when up to date
 print(render.RENDERS["count"] if render else 0)
 from optarena.cli import exit_now
@@ -113,20 +116,24 @@ def main() -> None:
     first_cpu = CPU["s"]
     big = make_big_study(store, "default", "bench-200")
 
-    def report(study: str, fresh: bool) -> tuple[float, float, str]:
+    def report(study: str, fresh: bool, *formats: str) -> tuple[float, float, str]:
         """Best wall (and its CPU seconds) of building ``study``'s report: into a new folder
-        each time (``fresh``) or into one already built (up to date)."""
+        each time (``fresh``) or into one already built (up to date); figure files in
+        ``formats`` (none: the default, charts only)."""
+        extra = [",".join(formats)] if formats else []
         if not fresh:
             run([py, "-c", REPORT, str(store), study, str(work / "reports" / study)], work)
         best = (float("inf"), 0.0, "")
         for i in range(args.repeat):
-            out = work / "reports" / (f"{study}-{i}" if fresh else study)
-            wall, printed = run([py, "-c", REPORT, str(store), study, str(out)], work)
+            out = work / "reports" / (f"{study}-{i}{''.join(formats)}" if fresh else study)
+            wall, printed = run([py, "-c", REPORT, str(store), study, str(out), *extra], work)
             best = min(best, (wall, CPU["s"], printed.strip()))
         return best
 
     wall, cpu, n = report("default", fresh=True)
     rows.append(("default study: report, cold (39 trials)", wall, cpu, f"{n} figures drawn"))
+    wall, cpu, n = report("default", True, "png")
+    rows.append(("default study: report with --png, cold", wall, cpu, f"{n} figures drawn"))
     wall, cpu, n = report("bench-200", fresh=True)
     rows.append((f"{big}-trial study: report, cold", wall, cpu, f"{n} figures drawn"))
     wall, cpu, n = report("bench-200", fresh=False)
