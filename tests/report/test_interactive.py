@@ -73,7 +73,9 @@ def test_clicking_the_legend_hides_and_shows_a_series(demo_page, demo_data):
 
 def test_leaderboard_sorts_by_a_clicked_column(demo_page):
     b = demo_page
-    header = b.js("Array.from(document.querySelectorAll('#leaderboard th')).map(h=>h.textContent)")
+    header = b.js(
+        "Array.from(document.querySelectorAll('#leaderboard th')).map(h=>h.textContent)"
+    )
     col = header.index("lr")
     values = (
         f"Array.from(document.querySelectorAll('#leaderboard tbody tr'))"
@@ -95,7 +97,9 @@ def test_no_request_leaves_the_page_and_screenshots(
         b.open(page.resolve().as_uri())
         assert b.js("document.querySelectorAll('svg.chart-svg').length") >= 6
         shots.append(b.screenshot(tmp_path / f"report-{name}.png"))
-    outside = [url for url in b.requests() if not url.startswith(("data:", "file:", "about:"))]
+    outside = [
+        url for url in b.requests() if not url.startswith(("data:", "file:", "about:"))
+    ]
     assert outside == []
     pages = {url for url in b.requests() if url.startswith("file:")}
     assert pages == {demo_report.resolve().as_uri(), tuned_report.resolve().as_uri()}

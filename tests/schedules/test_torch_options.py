@@ -27,10 +27,8 @@ CASES = {
             o, max_lr=LR, total_steps=33, pct_start=0.2, anneal_strategy="linear", three_phase=True
         ),
         33,
-        (
-            "one-cycle",
-            {"total_steps": 33, "pct_start": 0.2, "anneal_strategy": "linear", "three_phase": True},
-        ),
+        ("one-cycle", {"total_steps": 33, "pct_start": 0.2, "anneal_strategy": "linear",
+                       "three_phase": True}),
     ),  # fmt: skip
     "clr step_size_down": (
         lambda o: tl.CyclicLR(
@@ -41,48 +39,24 @@ CASES = {
     ),
     "clr scale_fn cycle": (
         lambda o: tl.CyclicLR(
-            o,
-            base_lr=0.01,
-            max_lr=LR,
-            step_size_up=4,
-            scale_fn=_cycle_scale,
-            scale_mode="cycle",
-            cycle_momentum=False,
+            o, base_lr=0.01, max_lr=LR, step_size_up=4, scale_fn=_cycle_scale,
+            scale_mode="cycle", cycle_momentum=False,
         ),
         50,
         ("clr", {"max_lr": LR, "step_size": 4, "scale_fn": _cycle_scale}),
     ),  # fmt: skip
     "clr scale_fn iterations": (
         lambda o: tl.CyclicLR(
-            o,
-            base_lr=0.01,
-            max_lr=LR,
-            step_size_up=4,
-            step_size_down=2,
-            scale_fn=_cycle_scale,
-            scale_mode="iterations",
-            cycle_momentum=False,
+            o, base_lr=0.01, max_lr=LR, step_size_up=4, step_size_down=2, scale_fn=_cycle_scale,
+            scale_mode="iterations", cycle_momentum=False,
         ),
         50,
-        (
-            "clr",
-            {
-                "max_lr": LR,
-                "step_size": 4,
-                "step_size_down": 2,
-                "scale_fn": _cycle_scale,
-                "scale_mode": "iterations",
-            },
-        ),
+        ("clr", {"max_lr": LR, "step_size": 4, "step_size_down": 2, "scale_fn": _cycle_scale,
+                 "scale_mode": "iterations"}),
     ),  # fmt: skip
     "clr exp_range": (
         lambda o: tl.CyclicLR(
-            o,
-            base_lr=0.01,
-            max_lr=LR,
-            step_size_up=5,
-            mode="exp_range",
-            gamma=0.97,
+            o, base_lr=0.01, max_lr=LR, step_size_up=5, mode="exp_range", gamma=0.97,
             cycle_momentum=False,
         ),
         50,
@@ -119,37 +93,26 @@ CASES = {
             milestones=[5, 12],
         ),
         25,
-        (
-            "sequential",
-            {
-                "schedules": [
-                    {"name": "linear-lr", "params": {"start_factor": 0.1, "total_iters": 4}},
-                    {"name": "exponential", "params": {"gamma": 0.9}},
-                    {"name": "step", "params": {"step_size": 3, "gamma": 0.5}},
-                ],
-                "milestones": [5, 12],
-            },
-        ),
+        ("sequential", {
+            "schedules": [
+                {"name": "linear-lr", "params": {"start_factor": 0.1, "total_iters": 4}},
+                {"name": "exponential", "params": {"gamma": 0.9}},
+                {"name": "step", "params": {"step_size": 3, "gamma": 0.5}},
+            ],
+            "milestones": [5, 12],
+        }),
     ),  # fmt: skip
     "chained": (
         lambda o: tl.ChainedScheduler(
-            [
-                tl.ConstantLR(o, factor=0.5, total_iters=3),
-                tl.ExponentialLR(o, gamma=0.9),
-                tl.StepLR(o, step_size=4, gamma=0.7),
-            ]
+            [tl.ConstantLR(o, factor=0.5, total_iters=3), tl.ExponentialLR(o, gamma=0.9),
+             tl.StepLR(o, step_size=4, gamma=0.7)]
         ),
         20,
-        (
-            "chained",
-            {
-                "schedules": [
-                    {"name": "constant-lr", "params": {"factor": 0.5, "total_iters": 3}},
-                    {"name": "exponential", "params": {"gamma": 0.9}},
-                    {"name": "step", "params": {"step_size": 4, "gamma": 0.7}},
-                ]
-            },
-        ),
+        ("chained", {"schedules": [
+            {"name": "constant-lr", "params": {"factor": 0.5, "total_iters": 3}},
+            {"name": "exponential", "params": {"gamma": 0.9}},
+            {"name": "step", "params": {"step_size": 4, "gamma": 0.7}},
+        ]}),
     ),  # fmt: skip
     "cosine-restarts T_mult 3": (
         lambda o: tl.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=3, eta_min=0.001),

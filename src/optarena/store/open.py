@@ -37,4 +37,6 @@ def open_store(
         from optarena.store.postgres import PostgresStore
 
         return PostgresStore(str(target), create=create and not read_only, clock=clock)
-    return Store(target, create=create, clock=clock, synchronous=synchronous, read_only=read_only)
+    return Store(
+        target, create=create, clock=clock, synchronous=synchronous, read_only=read_only
+    )

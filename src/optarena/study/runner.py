@@ -147,7 +147,9 @@ def run_trials(
         try:
             while True:
                 todo = [
-                    t for t in trials if t not in attempted and store.trial(t).state not in finished
+                    t
+                    for t in trials
+                    if t not in attempted and store.trial(t).state not in finished
                 ]
                 if not todo:
                     break
