@@ -71,3 +71,41 @@ def test_auto_on_two_cores_equals_serial(tmp_path: Path, tiny: dict) -> None:
         for key in KEYS:
             a, b = got[trial_id][key], expected[key]
             assert math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5), (trial_id, key, a, b)
+
+
+def _write_then_hang(target: str) -> None:
+    import time
+
+    from optarena import atomic
+
+    with atomic.replacing(target) as tmp, open(tmp, "wb") as handle:
+        handle.write(b"half a checkpoint")
+        handle.flush()
+        time.sleep(60)
+
+
+def test_a_part_killed_mid_write_leaves_no_temporary(tmp_path: Path) -> None:
+    """The runner kills a part's process on an interruption: the checkpoint it was writing
+    into one of its trials' folders goes with it; the files there stay."""
+    import dataclasses
+    import multiprocessing
+    import time
+
+    from optarena.train.run import trial_dir
+
+    job = dataclasses.replace(_job(task="digits-mlp"), out=tmp_path)
+    folder = trial_dir(tmp_path, job.trial_id)
+    folder.mkdir(parents=True)
+    (folder / "last.pt").write_bytes(b"whole")
+    ctx = multiprocessing.get_context("fork")
+    process = ctx.Process(target=_write_then_hang, args=(str(folder / "last.pt"),))
+    process.start()
+    while not list(folder.glob(".last.tmp*")):
+        time.sleep(0.02)
+    process.kill()
+    process.join()
+    conn, alive = ctx.Pipe(duplex=False)
+    part = auto_groups._Part(process, conn, alive, {job.trial_id: job})
+    auto_groups._remove_half_writes(part)
+    assert sorted(p.name for p in folder.iterdir()) == ["last.pt"]
+    assert (folder / "last.pt").read_bytes() == b"whole"
