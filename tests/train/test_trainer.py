@@ -158,3 +158,36 @@ def test_trial_id_ignores_runtime_fields_only(small_config):
     assert small_config.trial_id == small_config.replace(device="cpu", threads=2).trial_id
     assert small_config.trial_id != small_config.replace(seed=9).trial_id
     assert json.loads(json.dumps(small_config.to_dict()))["optimizer"] == "momentum"
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "schedule-free-adamw"])
+def test_the_best_checkpoint_is_tested_once_when_it_is_the_last_model(
+    tmp_path, small_config, monkeypatch, optimizer
+):
+    """When the last epoch was the best, the best checkpoint holds the last model's weights:
+    its test numbers are the last model's, from one test pass instead of two, and equal to
+    what testing the checkpoint again gives (schedule-free: eval weights, compared exactly)."""
+    from optarena.train import trainer
+    from optarena.train.materials import Materials
+
+    config = small_config.replace(optimizer=optimizer, lr=0.01, epochs=2)
+    splits: list[str] = []
+    evaluate = Materials.evaluate
+
+    def counted(self, split, device):
+        splits.append(split)
+        return evaluate(self, split, device)
+
+    monkeypatch.setattr(Materials, "evaluate", counted)
+    once = run_trial(config, out_dir=tmp_path / "once")
+    assert once.summary["best_epoch"] == config.epochs  # the case under test
+    reused = splits.count("test") == 1
+    splits.clear()
+    monkeypatch.setattr(trainer, "same_state", lambda current, saved: False)
+    twice = run_trial(config, out_dir=tmp_path / "twice")
+    assert splits.count("test") == 2
+    assert once.summary["test_acc"] == twice.summary["test_acc"]
+    assert once.summary["final_test_acc"] == twice.summary["final_test_acc"]
+    assert test_checkpoint(tmp_path / "once" / BEST)["test_acc"] == once.summary["test_acc"]
+    if optimizer == "momentum":
+        assert reused  # no mode switch: the checkpoint is the last model bit for bit

@@ -83,6 +83,13 @@ def _set_lr(m: Materials, config: TrialConfig, progress: _Progress) -> float:
     return lr
 
 
+def same_state(current: dict[str, torch.Tensor], saved: dict[str, torch.Tensor]) -> bool:
+    """Whether two model state dicts hold the same tensors, bit for bit (layout aside)."""
+    return current.keys() == saved.keys() and all(
+        torch.equal(current[k].to(saved[k].device), saved[k]) for k in saved
+    )
+
+
 def _switch(optimizer: torch.optim.Optimizer, mode: str) -> None:
     """Schedule-free optimizers keep separate train/eval weights; others have no switch."""
     method = getattr(optimizer, mode, None)
@@ -265,22 +272,26 @@ def _finish(
     out_dir: Path,
     emit: EventFn,
 ) -> TrialResult:
-    """Test the last model and the best checkpoint; build the summary."""
+    """Test the last model and the best checkpoint (once when they are the same weights, as
+    when the last epoch was the best); build the summary."""
 
-    def test(model_state: dict[str, Any] | None) -> float | None:
-        if model_state is not None:
-            m.model.load_state_dict(model_state)
-        loss, acc = m.evaluate("test", device)
-        return acc if math.isfinite(loss) else None
+    def acc_of(result: tuple[float, float]) -> float | None:
+        return result[1] if math.isfinite(result[0]) else None
 
-    final_test_acc = None
+    final = None  # (loss, metric) of the last model on the test split
     if diverged_at is None:
         _switch(m.optimizer, "eval")
-        final_test_acc = test(None)
+        final = m.evaluate("test", device)
     best_path = out_dir / BEST
     test_acc = None
     if best_path.is_file():
-        test_acc = test(read_trial_checkpoint(best_path, trial_id=config.trial_id)[0]["model"])
+        best = read_trial_checkpoint(best_path, trial_id=config.trial_id)[0]["model"]
+        if final is None or not same_state(m.model.state_dict(), best):
+            m.model.load_state_dict(best)
+            test_acc = acc_of(m.evaluate("test", device))
+        else:  # the same weights and buffers: the same test numbers
+            test_acc = acc_of(final)
+    final_test_acc = acc_of(final) if final is not None else None
     state, summary = trial_summary(
         progress.history,
         best=(progress.best_val_acc, progress.best_epoch),

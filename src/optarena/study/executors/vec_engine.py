@@ -270,6 +270,14 @@ class GroupEngine:
         return (total / count).tolist(), (correct.double() / count).tolist()
 
     @torch.no_grad()
+    def best_is_current(self) -> bool:
+        """Whether the kept best weights and buffers are the current ones, bit for bit."""
+        current = {"flat": self.flat, **self.buffers}
+        return current.keys() == self.best.keys() and all(
+            torch.equal(current[k], self.best[k]) for k in current
+        )
+
+    @torch.no_grad()
     def keep_best(self, improved: list[bool]) -> None:
         mask = torch.tensor(improved, device=self.device)
         for key, value in {"flat": self.flat, **self.buffers}.items():

@@ -176,7 +176,10 @@ class GroupRun:
     def _finish(self) -> list[tuple[str, dict[str, Any]]]:
         engine = self.engine
         final_loss, final_acc = engine.evaluate("test")
-        best_loss, best_acc = engine.evaluate("test", engine.best)
+        if engine.best_is_current():  # every trial's best epoch was its last: same numbers
+            best_loss, best_acc = final_loss, final_acc
+        else:
+            best_loss, best_acc = engine.evaluate("test", engine.best)
         results = []
         for j, (job, trial) in enumerate(zip(self.jobs, self.trials, strict=True)):
             final = None
