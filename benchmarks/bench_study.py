@@ -5,10 +5,12 @@ optarena study with the default ``local`` executor (worker processes), (b) as th
 with the ``serial`` executor (one process, one thread) and (c) as the same trials in plain
 sequential loops with torch's default threading (validation every epoch, test at the end): one
 with ``DataLoader`` as the tutorials ran them, one slicing in-memory tensors. All in this one
-run; prints the times, the ratios, each study's CPU seconds per trial and its CPU utilisation
-(CPU seconds of all its processes / (wall seconds x cores); issue 18).
+run (``--rounds N``: N rounds of every case, every other round in reverse order, so that a
+drift of this machine's speed that is linear in time cancels out of the means); prints the
+times, the ratios, each study's CPU seconds per trial and its CPU utilisation (CPU seconds of
+all its processes / (wall seconds x cores); issue 18).
 
-    python benchmarks/bench_study.py --data-dir ../shared/data/mnist [--quick]
+    python benchmarks/bench_study.py --data-dir ../shared/data/mnist [--rounds 2] [--quick]
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ def main() -> None:
         "--quick", action="store_true", help="4 optimizers x 1 seed x 1 epoch, 2000 images"
     )
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of all cases, every other one reversed"
+    )
     args = parser.parse_args()
 
     from optarena.study import expand, parse_spec
@@ -122,35 +127,47 @@ def main() -> None:
         raw.update(optimizers=OPTIMIZERS[:4], seeds=1, epochs=1, subset=2000)
     spec = parse_spec(raw, name="bench")
     configs = expand(spec)
+    n = len(configs)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     default_threads = torch.get_num_threads()
-    local_s, local_cpu, n = timed_study(spec, "local", args.workers)
-    serial_s, serial_cpu, _ = timed_study(spec, "serial", None)
-    assert n == len(configs)
-    torch.set_num_threads(default_threads)  # the serial study ran this process on one thread
-    loader_s = plain_loop(configs, args.data_dir, loader=True)
-    tensor_s = plain_loop(configs, args.data_dir, loader=False)
+    cases = ("local", "serial", "loader", "slicing")
+    wall = dict.fromkeys(cases, 0.0)
+    cpu = dict.fromkeys(("local", "serial"), 0.0)
+    # Each round runs every case on the whole study; odd rounds in reverse order (ABCD DCBA):
+    # this machine's speed drifts, and a drift linear in time cancels out of the means.
+    for i in range(args.rounds):
+        for case in cases if i % 2 == 0 else cases[::-1]:
+            if case in cpu:
+                workers = args.workers if case == "local" else None
+                case_wall, case_cpu, ran = timed_study(spec, case, workers)
+                assert ran == n
+                cpu[case] += case_cpu / args.rounds
+            else:
+                torch.set_num_threads(default_threads)  # serial ran this process on one
+                case_wall = plain_loop(configs, args.data_dir, loader=case == "loader")
+            wall[case] += case_wall / args.rounds
+    local_s, serial_s = wall["local"], wall["serial"]
     print(
-        f"trials: {len(configs)} ({len(raw['optimizers'])} optimizers x {raw['seeds']} seeds x "
+        f"trials: {n} ({len(raw['optimizers'])} optimizers x {raw['seeds']} seeds x "
         f"{raw['epochs']} epochs, {raw['subset']} images); cores: {cores}; torch threads in "
-        f"the plain loops: {torch.get_num_threads()}"
+        f"the plain loops: {default_threads}; mean of {args.rounds} round(s), ABCD DCBA ..."
     )
-    for label, wall, cpu in (
-        ("optarena compare, local executor: ", local_s, local_cpu),
-        ("optarena compare, serial executor:", serial_s, serial_cpu),
+    for label, case in (
+        ("optarena compare, local executor: ", "local"),
+        ("optarena compare, serial executor:", "serial"),
     ):
         print(
-            f"{label}      {wall:7.1f} s  CPU {cpu / n:5.2f} s/trial, "
-            f"utilisation {cpu / (wall * cores):4.0%} of {cores} cores"
+            f"{label}      {wall[case]:7.1f} s  CPU {cpu[case] / n:5.2f} s/trial, "
+            f"utilisation {cpu[case] / (wall[case] * cores):4.0%} of {cores} cores"
         )
     print(f"local vs serial:                          speed-up {serial_s / local_s:.2f}x")
     print(
-        f"plain loop, DataLoader (tutorial way):  {loader_s:7.1f} s  "
-        f"speed-up {loader_s / local_s:.2f}x"
+        f"plain loop, DataLoader (tutorial way):  {wall['loader']:7.1f} s  "
+        f"speed-up {wall['loader'] / local_s:.2f}x"
     )
     print(
-        f"plain loop, tensor slicing:             {tensor_s:7.1f} s  "
-        f"speed-up {tensor_s / local_s:.2f}x"
+        f"plain loop, tensor slicing:             {wall['slicing']:7.1f} s  "
+        f"speed-up {wall['slicing'] / local_s:.2f}x"
     )
 
 
