@@ -72,6 +72,25 @@ class StorageCheckpoints:
             stream.write(local.read_bytes())
         self._fs.move(tmp, target)
 
+    def sweep(self, trial_id: str) -> None:
+        """Delete the trial's upload temporaries (``NAME.tmpPID``): called once the trial has
+        ended, when every one left is from an attempt that was killed mid-upload (its driver
+        or node died)."""
+        from pyarrow import fs
+
+        folder = self._path(trial_id, "").rstrip("/")
+        try:
+            found = self._fs.get_file_info(fs.FileSelector(folder, allow_not_found=True))
+        except OSError:
+            return
+        for info in found:
+            stem, mark, pid = info.base_name.rpartition(".tmp")
+            if info.type == fs.FileType.File and stem and mark and pid.isdigit():
+                try:
+                    self._fs.delete_file(info.path)
+                except OSError:
+                    pass
+
     def commit(self, trial_id: str, staged: str, name: str) -> None:
         """Rename a staged checkpoint to ``name`` (driver side, after the rows are stored)."""
         self._fs.move(self._path(trial_id, staged), self._path(trial_id, name))

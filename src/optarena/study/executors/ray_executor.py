@@ -176,6 +176,8 @@ class RayExecutor(Executor):
             except Exception:  # progress display must never stop the study
                 pass
         elif kind == "done":
+            if self.storage is not None:  # what a killed earlier attempt left half uploaded
+                self.storage.sweep(tid)
             summary = dict(item[2])
             if summary.get("checkpoint"):
                 summary["checkpoint"] = (
