@@ -139,8 +139,8 @@ def _figures_html(
         caption = f"<b>{escape(record.title)}.</b> {escape(record.caption)}"
         if record.name in charts:
             order.append(charts[record.name])
-            png = escape(record.png.name) if record.png is not None else ""
-            link = f' <a class="png-link" href="{png}">PNG</a>' if png else ""
+            png = record.png
+            link = f' <a class="png-link" href="{escape(png.name)}">PNG</a>' if png else ""
             parts.append(
                 f'<figure id="fig-{escape(record.name)}"><div class="chart" '
                 f'data-chart="{len(order) - 1}"></div><figcaption>{caption}{link}'

@@ -21,6 +21,11 @@ CHARTS_ONLY = (
 )
 
 
+def chart_link(name: str) -> str:
+    """The Markdown line that points at figure ``name``'s chart in report.html."""
+    return f"Interactive chart: [report.html](report.html#fig-{name})"
+
+
 def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
@@ -57,7 +62,7 @@ def render_markdown(
         lines += [CHARTS_ONLY, ""]
     for record in figures:
         if record.png is None:
-            image = f"Interactive chart: [report.html](report.html#fig-{record.name})"
+            image = chart_link(record.name)
         else:
             image = f"![{_md_text(record.title)}]({record.png.name})"
         lines += [

@@ -33,18 +33,19 @@ class PendingFigures:
     becomes its interactive chart (``verdict_charts``) and nothing is drawn."""
 
     files: bool = True
-    specs: list[FigureSpec] = field(default_factory=list)
-    charts: dict[str, Any] = field(default_factory=dict)
+    specs: list[FigureSpec] = field(default_factory=list)  # with files: what to draw
+    charts: dict[str, Any] = field(default_factory=dict)  # without: name -> chart or None
     _renderer: Any = None
     _batch: Any = None
 
     def add(self, md: list[str], parts: list[str], name: str, function: str, *args: Any) -> None:
         """Ask for ``verdict_figs.<function>(*args)`` as figure ``name`` at this place."""
-        key = digest([function, _plain(args)])
-        self.specs.append(
-            FigureSpec(name, name, "", _Draw(function, args), lambda _data, key=key: key)
-        )
-        if not self.files:
+        if self.files:
+            key = digest([function, _plain(args)])
+            self.specs.append(
+                FigureSpec(name, name, "", _Draw(function, args), lambda _data, key=key: key)
+            )
+        else:
             from optarena.report.verdict_charts import chart_for
 
             self.charts[name] = chart_for(function, *args)
@@ -85,15 +86,14 @@ class PendingFigures:
 
     def _fill_charts(self, md: list[str], parts: list[str]) -> list[Path]:
         from optarena.report.html import inline_chart
+        from optarena.report.markdown import chart_link
 
-        for spec in self.specs:
-            chart = self.charts.get(spec.name)
+        for name, chart in self.charts.items():
             image_md, image_html = "", ""
             if chart is not None:
-                image_md = f"Interactive chart: [report.html](report.html#fig-{spec.name})\n"
-                image_html = inline_chart(spec.name, chart)
-            md[md.index(_token(spec.name))] = image_md
-            parts[parts.index(_token(spec.name))] = image_html
+                image_md, image_html = chart_link(name) + "\n", inline_chart(name, chart)
+            md[md.index(_token(name))] = image_md
+            parts[parts.index(_token(name))] = image_html
         return []
 
 

@@ -45,3 +45,10 @@ def set_rng_state(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def same_state(current: dict[str, torch.Tensor], saved: dict[str, torch.Tensor]) -> bool:
+    """Whether two state dicts hold the same tensors, bit for bit (memory layout aside)."""
+    return current.keys() == saved.keys() and all(
+        torch.equal(current[k].to(saved[k].device), saved[k]) for k in saved
+    )

@@ -25,6 +25,7 @@ from optarena.train.checkpoint import (
     BEST,
     LAST,
     rng_state,
+    same_state,
     save_checkpoint,
     set_rng_state,
 )
@@ -81,13 +82,6 @@ def _set_lr(m: Materials, config: TrialConfig, progress: _Progress) -> float:
     for group in m.optimizer.param_groups:
         group["lr"] = lr
     return lr
-
-
-def same_state(current: dict[str, torch.Tensor], saved: dict[str, torch.Tensor]) -> bool:
-    """Whether two model state dicts hold the same tensors, bit for bit (layout aside)."""
-    return current.keys() == saved.keys() and all(
-        torch.equal(current[k].to(saved[k].device), saved[k]) for k in saved
-    )
 
 
 def _switch(optimizer: torch.optim.Optimizer, mode: str) -> None:

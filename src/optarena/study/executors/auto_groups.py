@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from optarena.study.executors.base import Job, Outcome, TrialEventFn
+from optarena.study.executors.base import Job, Outcome, TrialEventFn, remove_half_writes
 
 
 def split(jobs: list[Job], parts: int, max_group: int = 64) -> list[list[Job]]:
@@ -117,14 +117,7 @@ def _close(part: _Part) -> None:
 
 def _remove_half_writes(part: _Part) -> None:
     """A killed part's temporaries (it may have been writing a checkpoint) are removed."""
-    from optarena import atomic
-    from optarena.train.run import trial_dir
-
-    pid = part.process.pid
-    if pid is None or part.process.is_alive():
-        return
-    for trial_id, job in part.waiting.items():
-        atomic.remove_temps_of(pid, trial_dir(job.out, trial_id))
+    remove_half_writes(part.process, part.waiting.values())
 
 
 def part_main(jobs: list[Job], conn: Connection, lifeline: Any) -> None:

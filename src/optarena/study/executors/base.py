@@ -89,6 +89,19 @@ def run_job(job: Job, on_event: TrialEventFn | None = None) -> Outcome:
     return Outcome(job.trial_id, result.state, dict(result.summary))
 
 
+def remove_half_writes(process: Any, jobs: Iterable[Job]) -> None:
+    """Once ``process`` (a worker killed mid-trial) is gone: remove the temporaries it left in
+    its jobs' trial folders (a checkpoint it was writing that no later write may replace)."""
+    from optarena import atomic
+    from optarena.train.run import trial_dir
+
+    pid = process.pid
+    if pid is None or process.is_alive():
+        return
+    for job in jobs:
+        atomic.remove_temps_of(pid, trial_dir(job.out, job.trial_id))
+
+
 def failed_outcome(trial_id: str, exc: BaseException) -> Outcome:
     """The outcome of a trial that raised ``exc``: ``halted`` (with the ``OSError`` described in
     ``summary``) for a storage failure, which stops the study (``optarena.diskfull``), else

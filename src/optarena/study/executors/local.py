@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from optarena.study.executors import lifeline
-from optarena.study.executors.base import Executor, Job, Outcome, TrialEventFn
+from optarena.study.executors.base import (
+    Executor,
+    Job,
+    Outcome,
+    TrialEventFn,
+    remove_half_writes,
+)
 from optarena.train.config import TrialConfig
 
 _START_LOCK = threading.Lock()
@@ -269,7 +275,7 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         for w in list(self._pool):
-            job, pid = w.job, w.process.pid
+            job = w.job
             try:
                 if job is None:
                     w.conn.send(None)
@@ -279,11 +285,8 @@ class LocalExecutor(Executor):
                 pass
             self.worker_cpu_s += w.cpu_s
             self._retire(w)
-            if job is not None and pid is not None and not w.process.is_alive():
-                from optarena import atomic
-                from optarena.train.run import trial_dir
-
-                atomic.remove_temps_of(pid, trial_dir(job.out, job.trial_id))  # a half write
+            if job is not None:
+                remove_half_writes(w.process, [job])
         for store in self._stores.values():
             store.close()
         self._stores.clear()

@@ -22,6 +22,7 @@ from optarena.study.batched import GroupUpdate
 from optarena.study.batched.layout import Layout
 from optarena.study.executors.vec_forward import DropoutNoise, mlp_forward
 from optarena.study.executors.vec_setup import GroupSetup
+from optarena.train.checkpoint import same_state
 
 
 class GroupEngine:
@@ -272,10 +273,7 @@ class GroupEngine:
     @torch.no_grad()
     def best_is_current(self) -> bool:
         """Whether the kept best weights and buffers are the current ones, bit for bit."""
-        current = {"flat": self.flat, **self.buffers}
-        return current.keys() == self.best.keys() and all(
-            torch.equal(current[k], self.best[k]) for k in current
-        )
+        return same_state({"flat": self.flat, **self.buffers}, self.best)
 
     @torch.no_grad()
     def keep_best(self, improved: list[bool]) -> None:
